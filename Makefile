@@ -1,0 +1,51 @@
+# Two commands matter: `make run` (embedded SQLite site) and `make test` (whole suite, real services).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run run-full test lint format bench venv load clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	@touch $(STAMP)
+
+# Migrate, load the plan (idempotent) with sample data, staff groups and dev accounts.
+load: venv
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_plan --sample
+	$(PY) manage.py setup_staff
+	$(PY) manage.py create_dev_admin
+
+run: load
+	@echo "Serving http://127.0.0.1:$(PORT)/ (SQLite, database search)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+run-full: venv
+	@DATABASE_URL=$$(bash scripts/postgres.sh start) && export DATABASE_URL && \
+	  $(MAKE) --no-print-directory load && \
+	  echo "Serving http://127.0.0.1:$(PORT)/ (PostgreSQL at $$DATABASE_URL)" && \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: venv
+	bash scripts/test.sh
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: venv
+	bash bench/run.sh
+
+clean:
+	bash scripts/postgres.sh stop
+	rm -rf var db.sqlite3

@@ -1,0 +1,1 @@
+"""The public-services equalization portal: plan, progress, open data and citizens' voice."""

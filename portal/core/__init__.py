@@ -1,0 +1,1 @@
+"""What every app shares: charts, template tags, the text-size control, site context."""

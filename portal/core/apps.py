@@ -1,0 +1,9 @@
+"""App config for the shared core."""
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "portal.core"
+    label = "core"
+    verbose_name = "公共组件"

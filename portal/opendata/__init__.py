@@ -1,0 +1,1 @@
+"""Open data: CSV and JSON downloads and Atom feeds."""

@@ -1,0 +1,57 @@
+"""Atom feeds of progress updates: the whole site, and one per domain."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+
+from portal.plan.models import DomainPage
+from portal.updates.models import UpdatePage
+
+FEED_SIZE = 30
+
+
+class UpdatesFeed(Feed):
+    feed_type = Atom1Feed
+    link = "/"
+
+    def title(self):
+        return f"{settings.WAGTAIL_SITE_NAME} · 工作进展"
+
+    def subtitle(self):
+        return "台山市基本公共服务均等化综合改革试点工作进展"
+
+    def items(self):
+        return UpdatePage.objects.live().public().order_by("-date", "-pk")[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_link(self, item):
+        return item.url
+
+    def item_pubdate(self, item):
+        return item.date
+
+    def item_updateddate(self, item):
+        return item.last_published_at or item.date
+
+    def item_author_name(self, item):
+        return item.source
+
+
+class DomainUpdatesFeed(UpdatesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(DomainPage.objects.live(), slug=slug)
+
+    def title(self, obj):
+        return f"{settings.WAGTAIL_SITE_NAME} · {obj.title} · 工作进展"
+
+    def link(self, obj):
+        return obj.url
+
+    def items(self, obj):
+        return UpdatePage.objects.live().public().filter(domains=obj).order_by("-date", "-pk")[:FEED_SIZE]

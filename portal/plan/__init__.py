@@ -1,0 +1,1 @@
+"""The plan as data and pages: domains, tasks, indicators, measurements, departments, phases, mechanisms."""

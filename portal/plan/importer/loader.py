@@ -1,0 +1,276 @@
+"""Loading validated plan data into the database, idempotently.
+
+Pages are matched by slug under their parent, departments by key, the document by its number.
+A page whose fields already match the data is left alone (no revision, no publish), so a second
+run changes nothing. Pages staff added that the file does not mention are never touched.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from wagtail.models import Page, Site
+
+from portal.plan.models import (
+    Department,
+    DomainPage,
+    HomePage,
+    IndicatorPage,
+    Measurement,
+    MechanismIndexPage,
+    MechanismPage,
+    Phase,
+    Plan,
+    Responsibility,
+    Role,
+    SourceDocument,
+    TaskPage,
+)
+
+from .schema import PlanDataError, validate_plan, validate_samples
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+ROLE_KEYS = {"lead": Role.LEAD, "responsible": Role.RESPONSIBLE, "partners": Role.PARTNER}
+
+
+@dataclass
+class LoadReport:
+    created: dict = field(default_factory=dict)
+    updated: dict = field(default_factory=dict)
+    unchanged: int = 0
+
+    def count(self, bucket: dict, label: str):
+        bucket[label] = bucket.get(label, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def summary(self) -> str:
+        def fmt(bucket):
+            return "、".join(f"{k} {v}" for k, v in sorted(bucket.items())) or "无"
+
+        return f"新建:{fmt(self.created)};更新:{fmt(self.updated)};未变:{self.unchanged}"
+
+
+def read_yaml(path: Path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise PlanDataError(str(path), None, "文件不存在") from None
+    except yaml.YAMLError as error:
+        raise PlanDataError(str(path), None, f"YAML 格式错误:{error}") from None
+
+
+class _Loader:
+    def __init__(self, report: LoadReport):
+        self.report = report
+        self.departments: dict[str, Department] = {}
+
+    # -- plain models ---------------------------------------------------------------------------
+    def upsert(self, model, lookup: dict, values: dict, label: str):
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **values)
+            obj.full_clean()
+            obj.save()
+            self.report.count(self.report.created, label)
+        elif any(getattr(obj, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(obj, k, v)
+            obj.full_clean()
+            obj.save()
+            self.report.count(self.report.updated, label)
+        else:
+            self.report.unchanged += 1
+        return obj
+
+    # -- pages ----------------------------------------------------------------------------------
+    def page(self, parent: Page, model, slug: str, values: dict, roles: list | None, label: str):
+        """Create or update one child page; publish a revision only when something changed."""
+        page = model.objects.child_of(parent).filter(slug=slug).first()
+        if page is None and Page.objects.child_of(parent).filter(slug=slug).exists():
+            raise PlanDataError(label, "slug", f"“{parent.title}”下已有网址为 {slug} 的其他类型页面")
+        wanted_roles = sorted((self.departments[k].pk, role) for k, role in (roles or []))
+        if page is None:
+            page = model(slug=slug, **values)
+            if roles is not None:
+                page.responsibilities = self._responsibilities(roles)
+            parent.add_child(instance=page)
+            page.save_revision().publish()
+            self.report.count(self.report.created, label)
+            return page
+        current_roles = sorted(page.responsibilities.values_list("department_id", "role"))
+        fields_changed = any(getattr(page, k) != v for k, v in values.items())
+        roles_changed = roles is not None and current_roles != wanted_roles
+        if fields_changed or roles_changed:
+            for k, v in values.items():
+                setattr(page, k, v)
+            if roles_changed:
+                page.responsibilities = self._responsibilities(roles)
+            page.save_revision().publish()
+            self.report.count(self.report.updated, label)
+        else:
+            self.report.unchanged += 1
+        return page
+
+    def _responsibilities(self, roles):
+        return [
+            Responsibility(department=self.departments[k], role=role, sort_order=i) for i, (k, role) in enumerate(roles)
+        ]
+
+    @staticmethod
+    def roles_of(entry: dict) -> list:
+        return [(k, ROLE_KEYS[name]) for name in ("lead", "responsible", "partners") for k in entry.get(name, [])]
+
+    def home(self) -> HomePage:
+        home = HomePage.objects.first()
+        if home is not None:
+            return home
+        root = Page.get_first_root_node()
+        # Wagtail's first migration leaves a placeholder "Welcome" page at slug "home"; ours replaces it.
+        for placeholder in Page.objects.child_of(root).filter(slug="home"):
+            if placeholder.specific_class is Page:
+                placeholder.delete()
+        home = HomePage(title="台山市基本公共服务均等化", slug="home", intro="")
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="")
+        else:
+            site.root_page = home
+            site.save()
+        self.report.count(self.report.created, "首页")
+        return home
+
+    def indicator_values(self, data: dict) -> dict:
+        repair = data["repair"] or {}
+        return {
+            "title": data["name"],
+            "code": data["code"],
+            "unit": data["unit"],
+            "comparator": data["comparator"],
+            "target": data["target"],
+            "target_max": data["target_max"],
+            "target_year": data["target_year"],
+            "baseline": data["baseline"],
+            "baseline_year": data["baseline_year"],
+            "reference": data["reference"],
+            "reference_value": data["reference_value"],
+            "better": data["better"],
+            "quote": data["quote"],
+            "repair_original": repair.get("original", ""),
+            "repair_note": repair.get("note", ""),
+        }
+
+    def indicators(self, parent, items):
+        for item in items:
+            self.page(parent, IndicatorPage, item["code"], self.indicator_values(item), None, "指标")
+
+    def tasks(self, parent, items, slug_prefix: str):
+        for item in items:
+            values = {"title": item["title"], "number": item["number"], "text": item["text"]}
+            roles = self.roles_of(item)
+            task = self.page(parent, TaskPage, f"{slug_prefix}-{item['number']}", values, roles, "任务")
+            self.indicators(task, item["indicators"])
+
+
+def _load(data: dict, base_dir: Path, report: LoadReport):
+    loader = _Loader(report)
+    for item in data["departments"]:
+        loader.departments[item["key"]] = loader.upsert(
+            Department, {"key": item["key"]}, {"name": item["name"], "kind": item["kind"]}, "部门"
+        )
+    doc = data["document"]
+    text_path = base_dir / doc["text_file"]
+    if not text_path.exists():
+        raise PlanDataError("document", "text_file", f"找不到全文文件 {text_path}")
+    tz = timezone.get_default_timezone()
+    document = loader.upsert(
+        SourceDocument,
+        {"number": doc["number"]},
+        {
+            "title": doc["title"],
+            "issuer": doc["issuer"],
+            "publisher": doc["publisher"],
+            "issued_on": doc["issued_on"],
+            "published_at": timezone.make_aware(doc["published_at"], tz),
+            "disclosure": doc["disclosure"],
+            "adopted_by": doc["adopted_by"],
+            "full_text": text_path.read_text(encoding="utf-8").strip(),
+            "repairs": [{k: v for k, v in r.items() if v} for r in doc["repairs"]],
+        },
+        "文件",
+    )
+    plan_values = {k: v for k, v in data["plan"].items() if k != "title"}
+    plan = loader.upsert(Plan, {"title": data["plan"]["title"]}, {**plan_values, "document": document}, "方案")
+    for phase in data["phases"]:
+        values = {k: phase[k] for k in ("title", "start_date", "end_date", "description")}
+        loader.upsert(Phase, {"plan": plan, "number": phase["number"]}, values, "阶段")
+
+    home = loader.home()
+    for domain in data["domains"]:
+        values = {"title": domain["title"], "number": domain["number"], "goal": domain["goal"]}
+        page = loader.page(home, DomainPage, domain["key"], values, loader.roles_of(domain), "领域")
+        loader.indicators(page, domain["indicators"])
+        loader.tasks(page, domain["tasks"], "task")
+
+    index = loader.page(home, MechanismIndexPage, "mechanisms", {"title": "体制机制创新"}, None, "机制栏目")
+    for mechanism in data["mechanisms"]:
+        values = {"title": mechanism["title"], "number": mechanism["number"], "text": mechanism["text"]}
+        page = loader.page(index, MechanismPage, mechanism["key"], values, loader.roles_of(mechanism), "机制")
+        loader.tasks(page, mechanism["items"], "item")
+
+    from portal.updates.models import UpdateIndexPage
+
+    loader.page(home, UpdateIndexPage, "updates", {"title": "工作进展"}, None, "进展栏目")
+
+
+def load_plan(path: Path | None = None) -> LoadReport:
+    """Validate the whole file first, then load it in one transaction: all or nothing."""
+    path = Path(path or DATA_DIR / "plan.yaml")
+    data = validate_plan(read_yaml(path))
+    report = LoadReport()
+    try:
+        with transaction.atomic():
+            _load(data, path.parent, report)
+    except ValidationError as error:
+        raise PlanDataError(str(path), None, "; ".join(error.messages)) from error
+    return report
+
+
+def load_samples(path: Path | None = None) -> LoadReport:
+    """Sample measurements for development; every page that shows one labels it 示例数据."""
+    path = Path(path or DATA_DIR / "sample_measurements.yaml")
+    items = validate_samples(read_yaml(path))
+    report = LoadReport()
+    indicators = {i.code: i for i in IndicatorPage.objects.all()}
+    with transaction.atomic():
+        for i, item in enumerate(items):
+            where = f"measurements[{i}]({item['indicator']} {item['date']})"
+            indicator = indicators.get(item["indicator"])
+            if indicator is None:
+                raise PlanDataError(where, "indicator", "没有这个指标编号")
+            existing = Measurement.objects.filter(indicator=indicator, date=item["date"], is_sample=True).first()
+            values = {"value": item["value"], "source": item["source"], "note": item["note"]}
+            if existing and all(getattr(existing, k) == v for k, v in values.items()):
+                report.unchanged += 1
+                continue
+            measurement = existing or Measurement(indicator=indicator, date=item["date"], is_sample=True, live=True)
+            for k, v in values.items():
+                setattr(measurement, k, v)
+            try:
+                measurement.full_clean()
+            except ValidationError as error:
+                field_name, messages = next(iter(error.message_dict.items()))
+                raise PlanDataError(where, field_name, ";".join(messages)) from None
+            measurement.save()
+            report.count(report.updated if existing else report.created, "示例数据")
+    return report

@@ -1,0 +1,24 @@
+"""Plan models, one concern per module, re-exported here."""
+
+from .departments import Department, Responsibility, Role, group_by_role
+from .document import Phase, Plan, SourceDocument
+from .indicator import IndicatorPage, Measurement, format_number
+from .pages import DomainPage, HomePage, MechanismIndexPage, MechanismPage, TaskPage
+
+__all__ = [
+    "Department",
+    "DomainPage",
+    "HomePage",
+    "IndicatorPage",
+    "Measurement",
+    "MechanismIndexPage",
+    "MechanismPage",
+    "Phase",
+    "Plan",
+    "Responsibility",
+    "Role",
+    "SourceDocument",
+    "TaskPage",
+    "format_number",
+    "group_by_role",
+]

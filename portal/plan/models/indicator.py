@@ -1,0 +1,265 @@
+"""Indicators (quantitative targets) as pages, and the measurements staff record against them."""
+
+import datetime
+from decimal import Decimal
+from functools import cached_property
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Page,
+    PageManager,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from portal.plan import status as rules
+
+from .document import Plan
+
+# The range a value may take, by unit: a percentage cannot exceed 100, a per-mille rate 1000.
+UNIT_BOUNDS = {"%": (Decimal(0), Decimal(100)), "‰": (Decimal(0), Decimal(1000))}
+DEFAULT_BOUNDS = (Decimal(0), None)
+
+
+class IndicatorQuerySet(PageQuerySet):
+    def with_live_measurements(self):
+        """Attach published measurements, oldest first, as `live_measurements` in one extra query."""
+        return self.prefetch_related(
+            Prefetch(
+                "measurements",
+                queryset=Measurement.objects.filter(live=True).order_by("date", "pk"),
+                to_attr="live_measurements",
+            )
+        )
+
+
+class IndicatorPage(Page):
+    code = models.SlugField(_("指标编号"), max_length=20, unique=True)
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
+    comparator = models.CharField(_("目标关系"), max_length=5, choices=rules.Comparator.choices)
+    target = models.DecimalField(_("目标值"), max_digits=14, decimal_places=4)
+    target_max = models.DecimalField(_("目标上限"), max_digits=14, decimal_places=4, null=True, blank=True)
+    target_year = models.PositiveSmallIntegerField(_("目标年份"))
+    baseline = models.DecimalField(_("基线值"), max_digits=14, decimal_places=4, null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("基线年份"), null=True, blank=True)
+    reference = models.CharField(_("参照标准"), max_length=200, blank=True)
+    reference_value = models.DecimalField(_("参照值"), max_digits=14, decimal_places=4, null=True, blank=True)
+    better = models.CharField(_("方向"), max_length=10, choices=rules.Better.choices, default=rules.Better.HIGHER)
+    quote = models.TextField(_("方案原文"))
+    repair_original = models.TextField(_("修复前原文"), blank=True)
+    repair_note = models.TextField(_("修复说明"), blank=True)
+
+    objects = PageManager.from_queryset(IndicatorQuerySet)()
+
+    parent_page_types = ["plan.TaskPage", "plan.DomainPage"]
+    subpage_types = []
+    template = "plan/indicator_page.html"
+
+    content_panels = Page.content_panels + [
+        FieldPanel("code"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("comparator"), FieldPanel("target"), FieldPanel("target_max")]),
+                FieldRowPanel([FieldPanel("unit"), FieldPanel("target_year"), FieldPanel("better")]),
+                FieldRowPanel([FieldPanel("baseline"), FieldPanel("baseline_year")]),
+                FieldRowPanel([FieldPanel("reference"), FieldPanel("reference_value")]),
+            ],
+            heading=_("目标"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("quote"), FieldPanel("repair_original"), FieldPanel("repair_note")], heading=_("出处")
+        ),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("quote"), index.FilterField("code")]
+
+    class Meta:
+        verbose_name = _("指标")
+        verbose_name_plural = _("指标")
+
+    def clean(self):
+        super().clean()
+        if self.comparator == rules.Comparator.RANGE:
+            if self.target_max is None:
+                raise ValidationError({"target_max": _("目标关系为“介于”时必须填写目标上限。")})
+            if self.target is not None and self.target_max < self.target:
+                raise ValidationError({"target_max": _("目标上限不能小于目标值。")})
+        low, high = self.value_bounds()
+        for field in ("target", "baseline"):
+            value = getattr(self, field)
+            if value is not None and (value < low or (high is not None and value > high)):
+                raise ValidationError({field: _("数值超出单位“%(unit)s”的合理范围。") % {"unit": self.unit}})
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.core.charts import line_chart
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            section=self.get_parent().specific,
+            roles=self.responsible_roles(),
+            chart=line_chart(self, width=640, height=260),
+        )
+        return context
+
+    def responsible_roles(self) -> dict:
+        """Departments from the nearest ancestor (task, then domain) that names any."""
+        from .departments import Responsibility, group_by_role
+
+        ancestors = {page.pk: page.depth for page in self.get_ancestors()}
+        rows = Responsibility.objects.filter(page_id__in=ancestors).select_related("department")
+        by_page = {}
+        for row in rows.order_by("sort_order", "pk"):
+            by_page.setdefault(row.page_id, []).append(row)
+        for page_id in sorted(by_page, key=ancestors.get, reverse=True):
+            return group_by_role(by_page[page_id])
+        return group_by_role([])
+
+    def value_bounds(self):
+        return UNIT_BOUNDS.get(self.unit, DEFAULT_BOUNDS)
+
+    @property
+    def target_rule(self) -> rules.Target:
+        return rules.Target(
+            comparator=self.comparator,
+            value=self.target,
+            value_max=self.target_max,
+            year=self.target_year,
+            better=self.better,
+            baseline=self.baseline,
+            baseline_year=self.baseline_year,
+        )
+
+    @cached_property
+    def series(self) -> list:
+        """Published measurements oldest first, from the prefetch when the caller made one."""
+        if hasattr(self, "live_measurements"):
+            return self.live_measurements
+        return list(self.measurements.filter(live=True).order_by("date", "pk"))
+
+    @property
+    def latest(self):
+        return self.series[-1] if self.series else None
+
+    @property
+    def has_sample_data(self) -> bool:
+        return any(m.is_sample for m in self.series)
+
+    def status(self, today: datetime.date | None = None) -> str:
+        points = [rules.Point(m.date, m.value) for m in self.series]
+        return rules.evaluate(self.target_rule, points, today or timezone.localdate())
+
+    @property
+    def current_status(self) -> str:
+        return self.status()
+
+    @property
+    def status_label(self) -> str:
+        return rules.Status(self.current_status).label
+
+    @property
+    def progress(self) -> int:
+        return rules.progress_percent(self.target_rule, self.latest.value if self.latest else None)
+
+    @property
+    def target_display(self) -> str:
+        """The target as a resident reads it: “≥ 96%”, “≤ 6‰”, “约 8倍”, “5–10 人”."""
+        fmt = format_number
+        if self.comparator == rules.Comparator.RANGE:
+            return f"{fmt(self.target)}–{fmt(self.target_max)}{self.unit}"
+        sign = {">=": "≥", "<=": "≤", "=": "约"}[self.comparator]
+        return f"{sign} {fmt(self.target)}{self.unit}"
+
+
+def format_number(value) -> str:
+    """Decimals without trailing zeros: 96.0000 → 96, 76.8000 → 76.8."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class Measurement(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model):
+    """One reading of an indicator. Only published (live) measurements are shown to the public.
+
+    Staff enter them as snippets that go through the two-step workflow; progress updates may
+    also record them (then `update` points at the update page that published them).
+    """
+
+    indicator = models.ForeignKey(
+        IndicatorPage, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("指标")
+    )
+    date = models.DateField(_("统计日期"))
+    value = models.DecimalField(_("数值"), max_digits=14, decimal_places=4)
+    source = models.CharField(_("数据来源"), max_length=200)
+    note = models.TextField(_("备注"), blank=True)
+    is_sample = models.BooleanField(_("示例数据"), default=False, help_text=_("仅供开发演示,正式环境不得使用。"))
+    update = models.ForeignKey(
+        "updates.UpdatePage",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="recorded_measurements",
+        verbose_name=_("来自工作进展"),
+    )
+
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="measurement")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="measurement",
+        for_concrete_model=False,
+    )
+
+    panels = [
+        FieldPanel("indicator"),
+        FieldRowPanel([FieldPanel("date"), FieldPanel("value")]),
+        FieldPanel("source"),
+        FieldPanel("note"),
+    ]
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("监测数据")
+        verbose_name_plural = _("监测数据")
+        indexes = [models.Index(fields=["indicator", "live", "date"])]
+
+    def __str__(self):
+        unit = self.indicator.unit if self.indicator_id else ""
+        return f"{self.indicator if self.indicator_id else ''} {self.date}:{format_number(self.value)}{unit}"
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        plan = Plan.current()
+        if self.date and plan and not (plan.start_date <= self.date <= plan.end_date):
+            errors["date"] = _("统计日期须在方案实施期内(%(start)s 至 %(end)s)。") % {
+                "start": plan.start_date,
+                "end": plan.end_date,
+            }
+        if self.value is not None and self.indicator_id:
+            low, high = self.indicator.value_bounds()
+            unit = self.indicator.unit
+            if self.value < low:
+                errors["value"] = _("数值不能小于 %(low)s%(unit)s。") % {"low": format_number(low), "unit": unit}
+            elif high is not None and self.value > high:
+                errors["value"] = _("单位为“%(unit)s”的数值不能大于 %(high)s。") % {
+                    "unit": unit,
+                    "high": format_number(high),
+                }
+        if errors:
+            raise ValidationError(errors)

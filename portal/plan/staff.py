@@ -1,0 +1,62 @@
+"""Staff roles as code: who may edit, who approves, and the workflow between them.
+
+Department editors (部门编辑) draft pages and measurements and submit them; the leading group's
+office (领导小组办公室, at the finance bureau) approves and publishes. Both groups reach the admin.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Workflow,
+    WorkflowContentType,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from .models import Department, HomePage, Measurement, Phase
+
+EDITORS = "部门编辑"
+OFFICE = "领导小组办公室"
+WORKFLOW = "两级审核"
+
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
+OFFICE_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+
+
+def _model_permissions(model, actions):
+    ct = ContentType.objects.get_for_model(model)
+    return [Permission.objects.get(content_type=ct, codename=f"{a}_{model._meta.model_name}") for a in actions]
+
+
+def setup_staff() -> list[str]:
+    home = HomePage.objects.first()
+    if home is None:
+        raise LookupError("还没有首页。")
+    admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    editors, _ = Group.objects.get_or_create(name=EDITORS)
+    office, _ = Group.objects.get_or_create(name=OFFICE)
+
+    editors.permissions.add(admin_access, *_model_permissions(Measurement, ["add", "change"]))
+    office.permissions.add(
+        admin_access,
+        *_model_permissions(Measurement, ["add", "change", "delete", "publish", "lock", "unlock"]),
+        *_model_permissions(Department, ["add", "change"]),
+        *_model_permissions(Phase, ["change"]),
+    )
+    for group, codenames in ((editors, EDITOR_PAGE_PERMISSIONS), (office, OFFICE_PAGE_PERMISSIONS)):
+        for codename in codenames:
+            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            GroupPagePermission.objects.get_or_create(group=group, page=home, permission=permission)
+
+    task, _ = GroupApprovalTask.objects.get_or_create(name=f"{OFFICE}审核")
+    task.groups.set([office])
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task.task_ptr, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    WorkflowContentType.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(Measurement), defaults={"workflow": workflow}
+    )
+    return [f"工作组:{EDITORS}、{OFFICE}", f"审核流程:{WORKFLOW}(页面与监测数据)"]

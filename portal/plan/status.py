@@ -1,0 +1,106 @@
+"""How far a target has got: the status rules, kept apart from models so they are easy to test.
+
+A target is *met* when its latest measurement satisfies the comparator. Otherwise it is *behind*
+once its deadline (31 December of the target year) has passed; before that it is *on track* when
+the latest value is at least as good as a straight line from the starting point (the baseline,
+or else the first measurement) to the target would require by that date.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# "约/左右" targets count as met within this share of the target.
+APPROXIMATE_TOLERANCE = Decimal("0.05")
+
+
+class Status(models.TextChoices):
+    MET = "met", _("已达标")
+    ON_TRACK = "on_track", _("按计划推进")
+    BEHIND = "behind", _("滞后")
+    NO_DATA = "no_data", _("暂无数据")
+
+
+class Comparator(models.TextChoices):
+    AT_LEAST = ">=", _("不低于")
+    AT_MOST = "<=", _("不高于")
+    ABOUT = "=", _("约为")
+    RANGE = "range", _("介于")
+
+
+class Better(models.TextChoices):
+    HIGHER = "higher", _("越高越好")
+    LOWER = "lower", _("越低越好")
+
+
+@dataclass(frozen=True)
+class Point:
+    date: date
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Target:
+    comparator: str
+    value: Decimal
+    value_max: Decimal | None
+    year: int
+    better: str
+    baseline: Decimal | None = None
+    baseline_year: int | None = None
+
+    @property
+    def deadline(self) -> date:
+        return date(self.year, 12, 31)
+
+    def is_met_by(self, value: Decimal) -> bool:
+        if self.comparator == Comparator.AT_LEAST:
+            return value >= self.value
+        if self.comparator == Comparator.AT_MOST:
+            return value <= self.value
+        if self.comparator == Comparator.RANGE:
+            return self.value <= value <= (self.value_max if self.value_max is not None else self.value)
+        return abs(value - self.value) <= abs(self.value) * APPROXIMATE_TOLERANCE
+
+    def at_least_as_good(self, value: Decimal, other: Decimal) -> bool:
+        return value >= other if self.better == Better.HIGHER else value <= other
+
+
+def evaluate(target: Target, points: list[Point], today: date) -> Status:
+    """The status of a target given its measurements (oldest first) as seen on `today`."""
+    if not points:
+        return Status.NO_DATA
+    latest = points[-1]
+    if target.is_met_by(latest.value):
+        return Status.MET
+    if today > target.deadline or latest.date > target.deadline:
+        return Status.BEHIND
+    if target.baseline is not None and target.baseline_year is not None:
+        start = Point(date(target.baseline_year, 12, 31), target.baseline)
+    else:
+        start = points[0]
+    if start.date >= latest.date:
+        # A single reading with no baseline cannot show a trend; before the deadline it is not late.
+        return Status.ON_TRACK
+    elapsed = Decimal((latest.date - start.date).days) / Decimal(max((target.deadline - start.date).days, 1))
+    expected = start.value + (target.value - start.value) * min(elapsed, Decimal(1))
+    return Status.ON_TRACK if target.at_least_as_good(latest.value, expected) else Status.BEHIND
+
+
+def progress_percent(target: Target, value: Decimal | None) -> int:
+    """A 0–100 figure for a progress bar: how close the value is to the target."""
+    if value is None:
+        return 0
+    if target.is_met_by(value):
+        return 100
+    goal = target.value
+    if target.better == Better.LOWER:
+        ratio = goal / value if value else Decimal(1)
+    elif target.baseline is not None and goal != target.baseline:
+        ratio = (value - target.baseline) / (goal - target.baseline)
+    else:
+        ratio = value / goal if goal else Decimal(0)
+    return max(0, min(99, int(ratio * 100)))

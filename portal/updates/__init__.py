@@ -1,0 +1,1 @@
+"""Progress updates: news-like pages that may record measurements."""

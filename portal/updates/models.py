@@ -1,0 +1,65 @@
+"""Progress updates (工作进展): news-like pages linked to domains and indicators."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import UpdateBodyBlock
+
+
+class UpdateIndexPage(Page):
+    intro = models.TextField(_("导语"), blank=True)
+
+    parent_page_types = ["plan.HomePage"]
+    subpage_types = ["updates.UpdatePage"]
+    max_count = 1
+    template = "updates/update_index_page.html"
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = _("工作进展栏目")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        updates = UpdatePage.objects.child_of(self).live().public().order_by("-date", "-pk")
+        updates = updates.prefetch_related("domains")
+        context["updates"] = Paginator(updates, 20).get_page(request.GET.get("page"))
+        return context
+
+
+class UpdatePage(Page):
+    date = models.DateTimeField(_("发布日期"), default=timezone.now)
+    source = models.CharField(_("来源"), max_length=100, default="领导小组办公室")
+    summary = models.TextField(_("摘要"), max_length=500)
+    body = StreamField(UpdateBodyBlock(), verbose_name=_("正文"), blank=True)
+    domains = ParentalManyToManyField("plan.DomainPage", blank=True, related_name="updates", verbose_name=_("领域"))
+    indicators = ParentalManyToManyField(
+        "plan.IndicatorPage", blank=True, related_name="updates", verbose_name=_("相关指标")
+    )
+
+    parent_page_types = ["updates.UpdateIndexPage"]
+    subpage_types = []
+    template = "updates/update_page.html"
+
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("source"),
+        FieldPanel("summary"),
+        FieldPanel("domains"),
+        FieldPanel("indicators"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("工作进展")
+        verbose_name_plural = _("工作进展")
