@@ -1,0 +1,102 @@
+"""Sequential latency of public pages against a running server (gunicorn, started by bench/run.sh).
+
+    python bench/latency.py --base http://127.0.0.1:8765 [--warmup 20] [--requests 200] [URL ...]
+
+One client, one request at a time, so the figure is the server's own render time plus loopback,
+with no queueing. Each request is timed from sending to the last byte of the body. The client
+keeps one http.client connection per URL; gunicorn's sync workers answer with "Connection: close",
+so http.client reconnects for each request (a loopback connect costs well under 0.1 ms).
+Only loopback addresses are accepted as targets.
+"""
+
+import argparse
+import http.client
+import ipaddress
+import json
+import statistics
+import sys
+import time
+from urllib.parse import urlsplit
+
+DEFAULT_PATHS = ["/", "/education/", "/employment/", "/education/task-1/edu-01/"]
+
+
+def percentile(values, p):
+    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * p // 100))  # ceil(n * p / 100)
+    return ordered[int(rank) - 1]
+
+
+def loopback_only(host):
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return
+    except ValueError:
+        if host == "localhost":
+            return
+    sys.exit(f"refusing to benchmark {host!r}: only loopback addresses are allowed")
+
+
+def measure(host, port, path, warmup, count, timeout):
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
+    headers = {"Host": host, "Accept-Encoding": "identity", "User-Agent": "portal-bench/1"}
+    times = []
+    size = 0
+    try:
+        for i in range(warmup + count):
+            start = time.perf_counter()
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            body = response.read()
+            elapsed = (time.perf_counter() - start) * 1000
+            if response.status != 200:
+                raise SystemExit(f"{path}: HTTP {response.status} (expected 200); body starts {body[:200]!r}")
+            if i >= warmup:
+                times.append(elapsed)
+            size = len(body)
+    finally:
+        conn.close()
+    return times, size
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", default=DEFAULT_PATHS)
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args()
+
+    base = urlsplit(args.base)
+    host, port = base.hostname, base.port or 80
+    loopback_only(host)
+
+    print(f"latency: {args.warmup} warm-up + {args.requests} timed sequential requests per URL, {args.base}")
+    print(f"{'url':<32} {'median ms':>10} {'p95 ms':>8} {'min ms':>8} {'max ms':>8} {'bytes':>8}")
+    figures = {}
+    for path in args.paths:
+        times, size = measure(host, port, path, args.warmup, args.requests, args.timeout)
+        row = {
+            "median_ms": statistics.median(times),
+            "p95_ms": percentile(times, 95),
+            "min_ms": min(times),
+            "max_ms": max(times),
+            "bytes": size,
+            "requests": len(times),
+        }
+        figures[path] = row
+        print(
+            f"{path:<32} {row['median_ms']:>10.1f} {row['p95_ms']:>8.1f} "
+            f"{row['min_ms']:>8.1f} {row['max_ms']:>8.1f} {size:>8}",
+            flush=True,
+        )
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(figures, out, indent=2)
+
+
+if __name__ == "__main__":
+    main()

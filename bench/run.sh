@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Uncached page benchmark (`make bench`): see bench/README.md.
+#   PostgreSQL via scripts/postgres.sh, database portal_bench (plan + sample data, dev settings),
+#   gunicorn with production settings and 2 workers on a free loopback port, then
+#   queries per page (in-process), sequential latency, and wrk throughput; a figures table last.
+# Traffic goes to 127.0.0.1 only; every step is bounded in time (whole run < 3 minutes once
+# wrk and PostgreSQL are installed). Results land in bench/results/ (git-ignored).
+#
+# Environment: BENCH_FRESH_DB=1 drops and reloads portal_bench first (slower, ~30 s more);
+# BENCH_KEEP_PG=1 leaves PostgreSQL running even when this run started it;
+# BENCH_DURATION (wrk seconds per URL, default 10), BENCH_REQUESTS (timed requests, default 200).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+PG_PORT="${PG_PORT:-54329}"
+DB=portal_bench
+DURATION="${BENCH_DURATION:-10}"
+REQUESTS="${BENCH_REQUESTS:-200}"
+PATHS=(/ /education/ /employment/ /education/task-1/edu-01/)
+WRK_PATHS=(/ /education/)
+RESULTS=bench/results/$(date +%Y%m%d-%H%M%S)
+mkdir -p "$RESULTS"
+SETUP_LOG="$RESULTS/setup.log"
+T0=$(date +%s)
+
+step() { printf '\n== %s (%ss)\n' "$*" "$(($(date +%s) - T0))"; }
+fail() { echo "bench: $*" >&2; exit 1; }
+
+[ -x "$PY" ] || fail "no $PY: run make venv"
+
+# 1. wrk from Debian.
+if ! command -v wrk >/dev/null 2>&1; then
+  [ "$(id -u)" = 0 ] || fail "wrk is missing and installing it needs root: sudo apt-get install -y wrk"
+  step "installing wrk"
+  export DEBIAN_FRONTEND=noninteractive
+  timeout 300 apt-get update -qq >>"$SETUP_LOG" 2>&1
+  timeout 300 apt-get install -y -qq wrk >>"$SETUP_LOG" 2>&1 || fail "apt-get install wrk failed (see $SETUP_LOG)"
+fi
+
+# 2. PostgreSQL: stop it afterwards only if this run started it (others may be using it).
+pg_up() { command -v psql >/dev/null 2>&1 && psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc 'SELECT 1' postgres >/dev/null 2>&1; }
+PG_WAS_UP=0
+pg_up && PG_WAS_UP=1
+step "starting PostgreSQL"
+ADMIN_URL=$(timeout 300 bash scripts/postgres.sh start)
+PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -tA)
+BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+[ -x "$BIN/psql" ] && PSQL[0]="$BIN/psql"
+export DATABASE_URL="${ADMIN_URL%/*}/$DB"
+
+GUNICORN_PID=""
+cleanup() {
+  local rc=$?
+  if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
+    kill -INT "$GUNICORN_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$GUNICORN_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$GUNICORN_PID" 2>/dev/null || true
+  fi
+  if [ "$PG_WAS_UP" = 0 ] && [ -z "${BENCH_KEEP_PG:-}" ]; then bash scripts/postgres.sh stop; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ -n "${BENCH_FRESH_DB:-}" ]; then
+  "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" postgres >/dev/null
+fi
+"${PSQL[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$DB'" postgres | grep -q 1 \
+  || "${PSQL[@]}" -c "CREATE DATABASE $DB" postgres >/dev/null
+
+# 3. Data: the plan and its sample measurements, loaded with development settings (idempotent).
+step "loading the plan into $DB"
+(
+  export DJANGO_SETTINGS_MODULE=portal.settings.dev
+  timeout 150 "$PY" manage.py migrate --noinput -v0
+  timeout 120 "$PY" manage.py load_plan --sample
+  timeout 60 "$PY" manage.py setup_staff
+) >>"$SETUP_LOG" 2>&1 || fail "loading data failed (see $SETUP_LOG)"
+
+# 4. Production settings for everything the server does.
+PROD_ENV=(
+  DJANGO_SETTINGS_MODULE=portal.settings.production
+  SECRET_KEY="bench-only-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+  ALLOWED_HOSTS=127.0.0.1,localhost
+  DATABASE_URL="$DATABASE_URL"
+  SECURE_SSL_REDIRECT=False
+  SECURE_COOKIES=False
+)
+step "collectstatic (manifest storage)"
+env "${PROD_ENV[@]}" timeout 120 "$PY" manage.py collectstatic --noinput -v0 >>"$SETUP_LOG" 2>&1 \
+  || fail "collectstatic failed (see $SETUP_LOG)"
+
+# 5. Queries per page, in-process, before the server runs (its growth test writes and rolls back).
+step "SQL queries per page"
+timeout 120 "$PY" bench/queries.py --json "$RESULTS/queries.json" "${PATHS[@]}" | tee "$RESULTS/queries.txt"
+
+# 6. gunicorn, production settings, 2 workers, on a free loopback port.
+PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE="http://127.0.0.1:$PORT"
+step "starting gunicorn on $BASE"
+env "${PROD_ENV[@]}" "$PY" -m gunicorn portal.wsgi -w 2 -b "127.0.0.1:$PORT" \
+  --error-logfile "$RESULTS/gunicorn.log" &
+GUNICORN_PID=$!
+"$PY" - "$BASE" <<'EOF' || fail "gunicorn did not answer 200 on / within 30 s (see $RESULTS/gunicorn.log)"
+import sys, time, urllib.request
+deadline = time.monotonic() + 30
+while time.monotonic() < deadline:
+    try:
+        if urllib.request.urlopen(sys.argv[1] + "/", timeout=5).status == 200:
+            sys.exit(0)
+    except OSError:
+        time.sleep(0.2)
+sys.exit(1)
+EOF
+
+# 7. Sequential latency.
+step "latency (sequential, keep-alive client)"
+timeout 180 "$PY" bench/latency.py --base "$BASE" --requests "$REQUESTS" --json "$RESULTS/latency.json" \
+  "${PATHS[@]}" | tee "$RESULTS/latency.txt"
+
+# 8. Throughput.
+for path in "${WRK_PATHS[@]}"; do
+  step "wrk -t2 -c8 -d${DURATION}s $path"
+  name=$(echo "$path" | tr -c 'a-z0-9\n' '-' | sed 's/^-*$/home/; s/^-//; s/-$//')
+  timeout $((DURATION + 30)) wrk -t2 -c8 -d"${DURATION}s" --timeout 10s --latency "$BASE$path" \
+    | tee "$RESULTS/wrk-$name.txt"
+done
+
+# 9. Figures.
+step "figures"
+"$PY" bench/report.py "$RESULTS"
+echo
+echo "Full output in $RESULTS/ (whole run $(($(date +%s) - T0)) s)."

@@ -1,0 +1,130 @@
+"""Every public page renders with its content; the domain page's query count does not grow with data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portal.plan.models import DomainPage, IndicatorPage, Measurement, MechanismPage, TaskPage
+from tests.factories import DomainPageFactory, IndicatorPageFactory, MeasurementFactory, TaskPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_home_shows_the_ten_domains_with_status_counts(client):
+    html = get(client, "/")
+    for domain in DomainPage.objects.all():
+        assert domain.title in html
+    assert "已达标" in html and "滞后" in html and "暂无数据" in html
+    assert "示例数据" in html  # sample measurements are labelled wherever they are shown
+    assert 'name="PubDate"' in html and 'name="SiteName"' in html and 'name="ColumnName"' in html
+
+
+def test_domain_page_shows_goal_tasks_departments_and_indicator_cards(client):
+    domain = DomainPage.objects.get(slug="education")
+    html = get(client, domain.url)
+    assert domain.goal[:20] in html
+    for task in TaskPage.objects.child_of(domain):
+        assert task.title in html
+    assert "市教育局" in html
+    assert "学前三年毛入园率" in html and "≥ 96%" in html
+    assert "<svg" in html and "<title" in html and 'role="progressbar"' in html
+    assert '<meta name="ColumnName" content="公共教育">' in html
+
+
+def test_indicator_page_has_chart_table_quote_and_download(client):
+    measured = Measurement.objects.filter(live=True).values_list("indicator_id", flat=True).first()
+    indicator = IndicatorPage.objects.get(pk=measured)
+    html = get(client, indicator.url)
+    assert "<svg" in html and "<desc" in html
+    assert "<table" in html and indicator.series[-1].date.isoformat() in html
+    assert indicator.quote[:15] in html
+    assert f"measurements.csv?indicator={indicator.code}" in html
+    assert "示例数据" in html
+
+
+def test_repaired_indicator_shows_the_repair(client):
+    indicator = IndicatorPage.objects.get(title__contains="人均期望寿命")
+    html = get(client, indicator.url)
+    assert "76.8" in html and "文字修复" in html
+
+
+def test_task_page_inherits_domain_departments(client):
+    task = TaskPage.objects.child_of(DomainPage.objects.get(slug="employment")).first()
+    html = get(client, task.url)
+    assert "市人力资源和社会保障局" in html and "方案原文" in html
+
+
+@pytest.mark.parametrize(
+    "url", ["/mechanisms/", "/updates/", "/plan/timeline/", "/plan/document/", "/plan/departments/"]
+)
+def test_section_pages_render(client, url):
+    get(client, url)
+
+
+def test_mechanism_pages_show_items_and_units(client):
+    html = get(client, "/mechanisms/")
+    for mechanism in MechanismPage.objects.all():
+        assert mechanism.title in html
+    html = get(client, MechanismPage.objects.get(slug="funding").url)
+    assert "市财政局" in html
+
+
+def test_timeline_has_the_four_phases(client):
+    html = get(client, "/plan/timeline/")
+    for phase in ("准备动员", "全面实施", "中期评估", "深化提升"):
+        assert phase in html
+
+
+def test_source_document_has_number_metadata_and_text(client):
+    html = get(client, "/plan/document/")
+    assert "台府〔2014〕32号" in html and "主动公开" in html and "台山市人民政府" in html
+    assert "学前三年毛入园率达到96%以上" in html
+    assert '<meta name="PubDate" content="2014-09-11 07:56">' in html
+
+
+def test_department_page_lists_what_it_leads(client):
+    html = get(client, "/plan/departments/finance/")
+    assert "牵头单位" in html and "资金投入保障机制" in html
+    assert client.get("/plan/departments/no-such-unit/").status_code == 404
+
+
+def test_text_size_control_sets_a_cookie_and_returns(client):
+    response = client.get("/text-size/", {"size": "large", "next": "/education/"})
+    assert response.status_code == 302 and response["Location"] == "/education/"
+    assert 'class="text-large"' in client.get("/education/").content.decode()
+    assert client.get("/text-size/", {"size": "large", "next": "https://evil.example/"})["Location"] == "/"
+
+
+def _domain_with(home, n):
+    domain = DomainPageFactory(parent=home)
+    for i in range(n):
+        task = TaskPageFactory(parent=domain, slug=f"task-{i}", number=i + 1)
+        indicator = IndicatorPageFactory(parent=task)
+        MeasurementFactory(indicator=indicator)
+        MeasurementFactory(indicator=indicator, value=85)
+    return domain
+
+
+def _queries(client, url):
+    client.get(url)  # warm per-process caches, as a running server has them
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_domain_page_query_count_does_not_grow_with_tasks_and_indicators(client, home):
+    small, large = _domain_with(home, 5), _domain_with(home, 50)
+    assert _queries(client, small.url) == _queries(client, large.url)
+    assert _queries(client, large.url) <= 15
+
+
+def test_home_query_count_does_not_grow_with_domains(client, home):
+    before = _queries(client, "/")
+    _domain_with(home, 10)
+    assert _queries(client, "/") == before
