@@ -22,7 +22,9 @@ import argparse
 import json
 import os
 import re
+import statistics
 import sys
+import time
 import traceback
 from collections import Counter
 from datetime import date, timedelta
@@ -50,10 +52,16 @@ class QueryLog:
 
     def __init__(self):
         self.entries = []
+        self.sql_ms = 0.0
 
     def __call__(self, execute, sql, params, many, context):
-        self.entries.append((sql, params, self.origin()))
-        return execute(sql, params, many, context)
+        origin = self.origin()
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.sql_ms += (time.perf_counter() - start) * 1000
+            self.entries.append((sql, params, origin))
 
     def origin(self):
         frames = traceback.extract_stack()[:-2]
@@ -76,29 +84,40 @@ def clear_process_caches():
     ContentType.objects.clear_cache()
 
 
-def count(client, path):
+def count(client, path, timing=None):
     from django.db import connection
 
     log = QueryLog()
+    start = time.perf_counter()
     with connection.execute_wrapper(log):
         response = client.get(path)
+    if timing is not None:
+        timing.append(((time.perf_counter() - start) * 1000, log.sql_ms))
     if response.status_code != 200:
         sys.exit(f"{path}: HTTP {response.status_code} (expected 200)")
     return log.entries
 
 
-def measure(client, paths):
-    """{path: (first, warm, warm_entries)}; `first` with cold per-process caches."""
+def measure(client, paths, repeat=1):
+    """{path: (first, warm, warm_entries, timing)}; `first` with cold per-process caches.
+
+    timing: medians over `repeat` warm requests of (whole request ms, ms inside SQL execute),
+    in-process, with the query log's own overhead included.
+    """
     result = {}
     for path in paths:
         clear_process_caches()
         first = count(client, path)
         count(client, path)
         warm = count(client, path)
-        again = count(client, path)
-        if len(again) != len(warm):
-            print(f"note: {path} warm count unstable ({len(warm)} then {len(again)})")
-        result[path] = (len(first), len(warm), warm)
+        timing = []
+        for _ in range(repeat):
+            again = count(client, path, timing)
+            if len(again) != len(warm):
+                print(f"note: {path} warm count unstable ({len(warm)} then {len(again)})")
+        request_ms = statistics.median(t for t, _ in timing) if timing else None
+        sql_ms = statistics.median(q for _, q in timing) if timing else None
+        result[path] = (len(first), len(warm), warm, (request_ms, sql_ms))
     return result
 
 
@@ -227,7 +246,7 @@ def main():
 
     client = Client(HTTP_HOST=HOST)
     paths = list(dict.fromkeys(args.paths + sql_paths))
-    base = measure(client, paths)
+    base = measure(client, paths, repeat=20)
 
     grown, grown_note = {}, ""
     if not args.no_growth:
@@ -241,13 +260,13 @@ def main():
             pass
 
     print(f"queries per request (Django test client, in-process; target ≤ {TARGET} warm)")
-    print(f"{'url':<32} {'first':>6} {'warm':>6} {'grown':>6}  flags")
+    print(f"{'url':<32} {'first':>6} {'warm':>6} {'grown':>6} {'req ms':>7} {'sql ms':>7}  flags")
     flagged = []
     figures = {}
     for path in paths:
-        first, warm, _ = base[path]
+        first, warm, _, (request_ms, sql_ms) = base[path]
         g = grown[path][1] if path in grown else None
-        figures[path] = {"first": first, "warm": warm, "grown": g}
+        figures[path] = {"first": first, "warm": warm, "grown": g, "request_ms": request_ms, "sql_ms": sql_ms}
         flags = []
         if warm > TARGET:
             flags.append(f"over {TARGET}")
@@ -256,9 +275,13 @@ def main():
         figures[path]["flags"] = flags
         if flags:
             flagged.append(path)
-        print(f"{path:<32} {first:>6} {warm:>6} {'-' if g is None else g:>6}  {', '.join(flags) or 'ok'}")
+        print(
+            f"{path:<32} {first:>6} {warm:>6} {'-' if g is None else g:>6} {request_ms:>7.1f} {sql_ms:>7.1f}  "
+            f"{', '.join(flags) or 'ok'}"
+        )
     if grown_note:
         print(f"grown = warm count after adding, then rolling back: {grown_note}")
+    print("req ms / sql ms = in-process request time and the part spent executing SQL (medians of 20)")
 
     print("\nwarm queries on every domain page (a count that follows size means per-item queries)")
     print(f"{'domain page':<32} {'tasks':>6} {'indic.':>6} {'warm':>6}")

@@ -56,7 +56,7 @@ def main():
         for flag in q.get("flags", []):
             problems.append(f"{path}: queries {flag}")
         if w.get("non2xx") or w.get("socket_errors"):
-            problems.append(f"{path}: wrk saw {w.get('non2xx')} non-2xx responses, socket errors {w.get('socket_errors')}")
+            problems.append(f"{path}: wrk saw {w['non2xx']} non-2xx responses, socket errors {w['socket_errors']}")
 
     domain_rows = [(p, latency.get(p), queries.get(p)) for p in latency if p.count("/") == 2 and p != "/"]
     checks = []
@@ -79,6 +79,9 @@ def main():
                 f"p50 {w.get('p50')} p75 {w.get('p75')} p90 {w.get('p90')} p99 {w.get('p99')}; "
                 f"non-2xx {w.get('non2xx')}"
             )
+    machine = results / "machine.txt"
+    if machine.exists():
+        print("\nmachine: " + machine.read_text().strip().replace("\n", "\n  "))
     print("\ntargets:")
     for line in checks:
         print(f"  {line}")
@@ -86,9 +89,8 @@ def main():
         print("\nflags:")
         for line in problems:
             print(f"  {line}")
-    (results / "summary.md").write_text(
-        table + "\n\n" + "\n".join(f"- {c}" for c in checks + problems) + "\n", encoding="utf-8"
-    )
+    notes = checks + problems + ([machine.read_text().strip()] if machine.exists() else [])
+    (results / "summary.md").write_text(table + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -114,6 +114,23 @@ while time.monotonic() < deadline:
 sys.exit(1)
 EOF
 
+# How busy the machine is with other work (the server is idle now): figures taken on a busy
+# 2-core machine are slower than the code deserves, so the figure is recorded with the results.
+step "machine check"
+"$PY" - <<'EOF' | tee "$RESULTS/machine.txt"
+import os, time
+def sample():
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return sum(v), v[3] + v[4]
+t0, i0 = sample(); time.sleep(2); t1, i1 = sample()
+busy = 100 * (1 - (i1 - i0) / max(1, t1 - t0))
+load = os.getloadavg()
+print(f"cores {os.cpu_count()}; CPU busy before measuring {busy:.0f}% (2 s sample); load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+if busy > 20:
+    print("WARNING: other work is using the CPU; latency and throughput figures will be pessimistic")
+EOF
+
 # 7. Sequential latency.
 step "latency (sequential, keep-alive client)"
 timeout 180 "$PY" bench/latency.py --base "$BASE" --requests "$REQUESTS" --json "$RESULTS/latency.json" \

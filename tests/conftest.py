@@ -1,6 +1,7 @@
 """Shared fixtures: the whole plan is loaded once per test session into the real PostgreSQL."""
 
 import pytest
+
 from django.core.management import call_command
 
 

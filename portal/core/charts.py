@@ -19,6 +19,7 @@ class ChartPoint:
     label: str
     value: str
     is_sample: bool
+    anchor: str = "middle"
 
 
 @dataclass
@@ -91,6 +92,9 @@ def line_chart(indicator, *, width: int = 640, height: int = 260, padded: bool =
             chart.points.append(
                 ChartPoint(round(x, 1), to_y(m.value), m.date.isoformat(), format_number(m.value), m.is_sample)
             )
+        if len(chart.points) > 1:
+            # Keep the first and last date labels inside the picture.
+            chart.points[0].anchor, chart.points[-1].anchor = "start", "end"
         chart.polyline = " ".join(f"{p.x},{p.y}" for p in chart.points)
     return chart
 

@@ -217,7 +217,12 @@ def _load(data: dict, base_dir: Path, report: LoadReport):
 
     home = loader.home()
     for domain in data["domains"]:
-        values = {"title": domain["title"], "number": domain["number"], "goal": domain["goal"]}
+        values = {
+            "title": domain["title"],
+            "number": domain["number"],
+            "goal": domain["goal"],
+            "show_in_menus": True,
+        }
         page = loader.page(home, DomainPage, domain["key"], values, loader.roles_of(domain), "领域")
         loader.indicators(page, domain["indicators"])
         loader.tasks(page, domain["tasks"], "task")

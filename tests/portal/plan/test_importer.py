@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from django.core.management import CommandError, call_command
 
 from portal.plan.importer import DATA_DIR, PlanDataError, load_plan

@@ -1,6 +1,7 @@
 """Every public page renders with its content; the domain page's query count does not grow with data."""
 
 import pytest
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 

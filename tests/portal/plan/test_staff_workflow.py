@@ -1,9 +1,11 @@
 """Staff publishing: validated measurement entry and the two-step workflow, through the admin."""
 
 import pytest
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
+
 from wagtail.models import WorkflowState
 
 from portal.plan.models import IndicatorPage, Measurement

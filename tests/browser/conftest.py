@@ -1,0 +1,46 @@
+"""A real browser: Debian's Chromium driven by Playwright (never a downloaded browser)."""
+
+import os
+
+import pytest
+
+from django.core.management import call_command
+
+CHROMIUM = "/usr/bin/chromium"
+# Playwright's sync API keeps an event loop in this thread; the ORM calls made by fixtures here
+# are synchronous and safe, so Django's async guard is relaxed for browser tests only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/chromium.sh (make test does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def site(live_server):
+    """The live server with the plan loaded (transactional tests start from what the session loaded,
+    but flush afterwards, so load again when an earlier browser test emptied the database)."""
+    from portal.plan.models import HomePage
+
+    if not HomePage.objects.exists():
+        call_command("load_plan", "--sample", verbosity=0)
+    return live_server
