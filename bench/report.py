@@ -89,9 +89,11 @@ def main():
         print("\nflags:")
         for line in problems:
             print(f"  {line}")
+    failed = [p for p in problems if "wrk saw" in p]
     notes = checks + problems + ([machine.read_text().strip()] if machine.exists() else [])
     (results / "summary.md").write_text(table + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n", encoding="utf-8")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -7,9 +7,6 @@ import pytest
 from django.core.management import call_command
 
 CHROMIUM = "/usr/bin/chromium"
-# Playwright's sync API keeps an event loop in this thread; the ORM calls made by fixtures here
-# are synchronous and safe, so Django's async guard is relaxed for browser tests only.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
@@ -18,7 +15,10 @@ def browser():
 
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: run scripts/chromium.sh (make test does)")
-    with sync_playwright() as playwright:
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls that fixtures make
+    # meanwhile are synchronous and safe, so Django's async guard is relaxed while the browser runs.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
