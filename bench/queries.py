@@ -50,12 +50,13 @@ class QueryLog:
 
     SKIP = ("/django/db/", "/django/test/", "/django/utils/", "/contextlib.py", "bench/queries.py")
 
-    def __init__(self):
+    def __init__(self, origins=True):
         self.entries = []
         self.sql_ms = 0.0
+        self.origins = origins  # finding the origin walks the stack: off while timing
 
     def __call__(self, execute, sql, params, many, context):
-        origin = self.origin()
+        origin = self.origin() if self.origins else ""
         start = time.perf_counter()
         try:
             return execute(sql, params, many, context)
@@ -87,7 +88,7 @@ def clear_process_caches():
 def count(client, path, timing=None):
     from django.db import connection
 
-    log = QueryLog()
+    log = QueryLog(origins=timing is None)
     start = time.perf_counter()
     with connection.execute_wrapper(log):
         response = client.get(path)
@@ -102,7 +103,7 @@ def measure(client, paths, repeat=1):
     """{path: (first, warm, warm_entries, timing)}; `first` with cold per-process caches.
 
     timing: medians over `repeat` warm requests of (whole request ms, ms inside SQL execute),
-    in-process, with the query log's own overhead included.
+    in-process (the test client adds a little; the query log without origins very little).
     """
     result = {}
     for path in paths:
@@ -117,7 +118,7 @@ def measure(client, paths, repeat=1):
                 print(f"note: {path} warm count unstable ({len(warm)} then {len(again)})")
         request_ms = statistics.median(t for t, _ in timing) if timing else None
         sql_ms = statistics.median(q for _, q in timing) if timing else None
-        result[path] = (len(first), len(warm), warm, (request_ms, sql_ms))
+        result[path] = (len(first), len(warm), warm, (request_ms, sql_ms), first)
     return result
 
 
@@ -264,7 +265,7 @@ def main():
     flagged = []
     figures = {}
     for path in paths:
-        first, warm, _, (request_ms, sql_ms) = base[path]
+        first, warm, _, (request_ms, sql_ms), _ = base[path]
         g = grown[path][1] if path in grown else None
         figures[path] = {"first": first, "warm": warm, "grown": g, "request_ms": request_ms, "sql_ms": sql_ms}
         flags = []
@@ -282,6 +283,17 @@ def main():
     if grown_note:
         print(f"grown = warm count after adding, then rolling back: {grown_note}")
     print("req ms / sql ms = in-process request time and the part spent executing SQL (medians of 20)")
+    print("first-request extras (per-process caches, paid once per worker):")
+    for path in paths:
+        warm_sql = Counter(sql for sql, _, _ in base[path][2])
+        extras = Counter()
+        for sql, _, origin in base[path][4]:
+            if warm_sql[sql] > 0:
+                warm_sql[sql] -= 1
+            else:
+                extras[origin.split(" ")[-1]] += 1
+        listed = ", ".join(f"{n}× {name}" for name, n in extras.items()) or "none"
+        print(f"  {path:<30} {listed}")
 
     print("\nwarm queries on every domain page (a count that follows size means per-item queries)")
     print(f"{'domain page':<32} {'tasks':>6} {'indic.':>6} {'warm':>6}")

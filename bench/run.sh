@@ -63,8 +63,8 @@ GUNICORN_PID=""
 cleanup() {
   local rc=$?
   if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
-    kill -INT "$GUNICORN_PID" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$GUNICORN_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -TERM "$GUNICORN_PID" 2>/dev/null || true  # graceful: idle workers exit at once
+    for _ in $(seq 100); do kill -0 "$GUNICORN_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$GUNICORN_PID" 2>/dev/null || true
   fi
   if [ "$PG_WAS_UP" = 0 ] && [ -z "${BENCH_KEEP_PG:-}" ]; then env "${PG_ENV[@]}" bash scripts/postgres.sh stop; fi

@@ -128,5 +128,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    "loggers": {"portal": {"level": env.str("PORTAL_LOG_LEVEL", default="INFO")}},
+    "loggers": {
+        "portal": {"level": env.str("PORTAL_LOG_LEVEL", default="INFO")},
+        # Both log every background task and page action at INFO: too loud for the console.
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
+    },
 }

@@ -1,0 +1,65 @@
+"""A new staff member in a real browser: an editor submits a measurement, the office approves it,
+and the public indicator page and its chart change."""
+
+import pytest
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from portal.plan.models import IndicatorPage, Measurement
+from portal.plan.staff import EDITORS, OFFICE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def staff_user(username, group):
+    user = get_user_model().objects.create_user(username, password="pass-1234")
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def log_in(page, base, username):
+    page.goto(f"{base}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pass-1234")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/admin/")
+
+
+def test_submit_approve_and_see_the_public_page_change(site, browser, tmp_path):
+    from django.core.management import call_command
+
+    call_command("setup_staff", verbosity=0)
+    staff_user("editor-b", EDITORS)
+    staff_user("office-b", OFFICE)
+    indicator = IndicatorPage.objects.get(code="health-01")
+    base = site.url
+    points_before = len(indicator.series)
+
+    editor = browser.new_context(locale="zh-CN").new_page()
+    log_in(editor, base, "editor-b")
+    editor.goto(f"{base}/admin/snippets/plan/measurement/add/")
+    # The indicator field is a page chooser (a modal); set its hidden input as the chooser would.
+    editor.evaluate(f"document.querySelector('input[name=indicator]').value = '{indicator.pk}'")
+    editor.fill("input[name=date]", "2015-11-30")
+    editor.fill("input[name=value]", "96.4")
+    editor.fill("input[name=source]", "市卫生和计划生育局年报")
+    editor.evaluate("document.querySelector('button[name=action-submit]').click()")
+    editor.wait_for_load_state("networkidle")
+    measurement = Measurement.objects.get(source="市卫生和计划生育局年报")
+    assert not measurement.live
+
+    office = browser.new_context(locale="zh-CN").new_page()
+    log_in(office, base, "office-b")
+    office.goto(f"{base}/admin/snippets/plan/measurement/edit/{measurement.pk}/")
+    office.evaluate("document.querySelector('button[data-workflow-action-name=approve]').click()")
+    office.wait_for_load_state("networkidle")
+    office.wait_for_timeout(500)
+    measurement.refresh_from_db()
+    assert measurement.live
+
+    public = browser.new_context().new_page()
+    public.goto(base + indicator.url)
+    assert "96.4" in public.locator("table.data-table").inner_text()
+    assert public.locator("figure.chart circle").count() == points_before + 1
+    public.screenshot(path=str(tmp_path / "after.png"), full_page=True)
