@@ -13,8 +13,10 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 
 from wagtail.models import Page, Site
+from wagtail.rich_text import RichText
 
 from portal.plan.models import (
     Department,
@@ -251,14 +253,43 @@ def load_plan(path: Path | None = None) -> LoadReport:
     return report
 
 
+def _load_sample_updates(items, report: LoadReport):
+    from portal.updates.models import UpdateIndexPage, UpdatePage
+
+    index = UpdateIndexPage.objects.first()
+    if index is None:
+        raise PlanDataError("updates", None, "请先导入方案(缺少“工作进展”栏目)")
+    domains = {d.slug: d for d in DomainPage.objects.child_of(index.get_parent())}
+    tz = timezone.get_default_timezone()
+    for item in items:
+        if UpdatePage.objects.child_of(index).filter(slug=item["slug"]).exists():
+            report.unchanged += 1
+            continue
+        missing = [k for k in item["domains"] if k not in domains]
+        if missing:
+            raise PlanDataError(f"updates({item['slug']})", "domains", f"没有这些领域:{'、'.join(missing)}")
+        page = UpdatePage(
+            slug=item["slug"],
+            title=item["title"],
+            date=timezone.make_aware(item["published_at"], tz),
+            summary=item["summary"],
+            body=[("paragraph", RichText(f"<p>{escape(p)}</p>")) for p in item["paragraphs"]],
+        )
+        page.domains = [domains[k] for k in item["domains"]]
+        index.add_child(instance=page)
+        page.save_revision().publish()
+        report.count(report.created, "示例进展")
+
+
 def load_samples(path: Path | None = None) -> LoadReport:
     """Sample measurements for development; every page that shows one labels it 示例数据."""
     path = Path(path or DATA_DIR / "sample_measurements.yaml")
-    items = validate_samples(read_yaml(path))
+    samples = validate_samples(read_yaml(path))
     report = LoadReport()
     indicators = {i.code: i for i in IndicatorPage.objects.all()}
     with transaction.atomic():
-        for i, item in enumerate(items):
+        _load_sample_updates(samples["updates"], report)
+        for i, item in enumerate(samples["measurements"]):
             where = f"measurements[{i}]({item['indicator']} {item['date']})"
             indicator = indicators.get(item["indicator"])
             if indicator is None:

@@ -243,7 +243,15 @@ ROOT = {
 }
 
 MEASUREMENT = {"indicator": text, "date": date, "value": number, "source": text, "note": optional_text}
-SAMPLES = {"measurements": entries(MEASUREMENT, "indicator")}
+SAMPLE_UPDATE = {
+    "slug": text,
+    "title": text,
+    "published_at": timestamp,
+    "summary": text,
+    "domains": key_list,
+    "paragraphs": lambda v, w, f: [text(p, w, f) for p in (v or [])],
+}
+SAMPLES = {"measurements": entries(MEASUREMENT, "indicator"), "updates": entries(SAMPLE_UPDATE, "slug")}
 
 
 def _all_indicators(data):
@@ -292,7 +300,7 @@ def validate_plan(raw) -> dict:
     return data
 
 
-def validate_samples(raw) -> list[dict]:
+def validate_samples(raw) -> dict:
     if not isinstance(raw, dict):
-        raise PlanDataError("示例数据文件", None, "顶层应为 measurements 列表")
-    return check_entry(raw, SAMPLES, "示例数据文件")["measurements"]
+        raise PlanDataError("示例数据文件", None, "顶层应为 measurements 与 updates 列表")
+    return check_entry(raw, SAMPLES, "示例数据文件")
