@@ -78,7 +78,6 @@ def main():
         ours += cpu - (before[pid][1] if pid in ours_before and pid in before else 0.0)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     ours += usage.ru_utime + usage.ru_stime  # the command itself
-    ours += sum(0 for _ in ())
     wall = t1 - t0
     total = busy1 - busy0
     other = max(0.0, total - ours)

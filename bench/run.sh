@@ -44,11 +44,13 @@ fi
 # and its queries would compete with ours. BENCH_SHARED_PG=1 uses the shared one instead.
 # Either way, stop it afterwards only if this run started it.
 if [ -n "${BENCH_SHARED_PG:-}" ]; then
-  PG_ENV=(PG_PORT="$PG_PORT")
+  PG_CLUSTER="${PG_CLUSTER_DIR:-/tmp/portal-pg-$(pwd | md5sum | cut -c1-10)}"
 else
   PG_PORT="${BENCH_PG_PORT:-54339}"
-  PG_ENV=(PG_PORT="$PG_PORT" PG_DB="$DB" PG_CLUSTER_DIR="/tmp/portal-bench-pg-$(pwd | md5sum | cut -c1-10)")
+  PG_CLUSTER="/tmp/portal-bench-pg-$(pwd | md5sum | cut -c1-10)"
 fi
+PG_ENV=(PG_PORT="$PG_PORT" PG_CLUSTER_DIR="$PG_CLUSTER")
+[ -n "${BENCH_SHARED_PG:-}" ] || PG_ENV+=(PG_DB="$DB")
 pg_up() { command -v psql >/dev/null 2>&1 && psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc 'SELECT 1' postgres >/dev/null 2>&1; }
 PG_WAS_UP=0
 pg_up && PG_WAS_UP=1
@@ -146,17 +148,21 @@ if b > 20:
     print("WARNING: other work is using the CPU; latency and throughput figures will be pessimistic")
 EOF
 
+# Each measurement runs under cpuwatch.py, which tells how much CPU other work took meanwhile.
+POSTMASTER=$(head -n 1 "$PG_CLUSTER/data/postmaster.pid" 2>/dev/null || echo 0)
+WATCH=("$PY" bench/cpuwatch.py --ours "$GUNICORN_PID" --ours "$POSTMASTER" --log "$RESULTS/machine.txt")
+
 # 7. Sequential latency.
 step "latency (sequential, keep-alive client)"
-timeout 180 "$PY" bench/latency.py --base "$BASE" --requests "$REQUESTS" --json "$RESULTS/latency.json" \
-  "${PATHS[@]}" | tee "$RESULTS/latency.txt"
+timeout 180 "${WATCH[@]}" --label latency -- "$PY" bench/latency.py --base "$BASE" --requests "$REQUESTS" \
+  --json "$RESULTS/latency.json" "${PATHS[@]}" | tee "$RESULTS/latency.txt"
 
 # 8. Throughput.
 for path in "${WRK_PATHS[@]}"; do
   step "wrk -t2 -c8 -d${DURATION}s $path"
   name=$(echo "$path" | tr -c 'a-z0-9\n' '-' | sed 's/^-*$/home/; s/^-//; s/-$//')
-  timeout $((DURATION + 30)) wrk -t2 -c8 -d"${DURATION}s" --timeout 10s --latency "$BASE$path" \
-    | tee "$RESULTS/wrk-$name.txt"
+  timeout $((DURATION + 30)) "${WATCH[@]}" --label "wrk $path" -- \
+    wrk -t2 -c8 -d"${DURATION}s" --timeout 10s --latency "$BASE$path" | tee "$RESULTS/wrk-$name.txt"
 done
 
 # 9. Figures.

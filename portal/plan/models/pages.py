@@ -27,6 +27,10 @@ def responsibilities_prefetch(lookup="responsibilities"):
     return Prefetch(lookup, queryset=Responsibility.objects.select_related("department").order_by("sort_order", "pk"))
 
 
+def ordered_responsibilities(page):
+    return page.responsibilities.select_related("department").order_by("sort_order", "pk")
+
+
 def status_counts(indicators) -> dict[str, int]:
     counts = Counter(indicator.current_status for indicator in indicators)
     return {status.value: counts.get(status.value, 0) for status in rules.Status}
@@ -100,7 +104,7 @@ class DomainPage(Page):
             by_parent[indicator.path[:-4]].append(indicator)
         for task in tasks:
             task.indicator_list = by_parent.get(task.path, [])
-        roles = group_by_role(self.responsibilities.select_related("department").order_by("sort_order", "pk"))
+        roles = group_by_role(ordered_responsibilities(self))
         context.update(
             tasks=tasks,
             indicators=indicators,
@@ -145,11 +149,11 @@ class TaskPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         parent = self.get_parent().specific
-        own = list(self.responsibilities.select_related("department").order_by("sort_order", "pk"))
+        own = list(ordered_responsibilities(self))
         # Where the plan names departments for the whole domain, they hold for each of its tasks.
         inherited = not own
         if inherited:
-            own = list(parent.responsibilities.select_related("department").order_by("sort_order", "pk"))
+            own = list(ordered_responsibilities(parent))
         indicators = list(IndicatorPage.objects.child_of(self).live().order_by("path").with_live_measurements())
         context.update(
             section=parent,
@@ -217,6 +221,6 @@ class MechanismPage(Page):
             item.roles = group_by_role(item.responsibilities.all())
         context.update(
             items=items,
-            roles=group_by_role(self.responsibilities.select_related("department").order_by("sort_order", "pk")),
+            roles=group_by_role(ordered_responsibilities(self)),
         )
         return context
