@@ -3,7 +3,8 @@
     python bench/latency.py --base http://127.0.0.1:8765 [--warmup 20] [--requests 200] [URL ...]
 
 One client, one request at a time, so the figure is the server's own render time plus loopback,
-with no queueing. Each request is timed from sending to the last byte of the body. The client
+with no queueing. The URLs take turns (round-robin), so a burst of other work on the machine
+affects them alike. Each request is timed from sending to the last byte of the body. The client
 keeps one http.client connection per URL; gunicorn's sync workers answer with "Connection: close",
 so http.client reconnects for each request (a loopback connect costs well under 0.1 ms).
 Only loopback addresses are accepted as targets.
@@ -38,26 +39,40 @@ def loopback_only(host):
     sys.exit(f"refusing to benchmark {host!r}: only loopback addresses are allowed")
 
 
-def measure(host, port, path, warmup, count, timeout):
-    conn = http.client.HTTPConnection(host, port, timeout=timeout)
-    headers = {"Host": host, "Accept-Encoding": "identity", "User-Agent": "portal-bench/1"}
-    times = []
-    size = 0
+class Target:
+    """One URL, with its own connection and timings."""
+
+    def __init__(self, host, port, path, timeout):
+        self.path = path
+        self.conn = http.client.HTTPConnection(host, port, timeout=timeout)
+        self.headers = {"Host": host, "Accept-Encoding": "identity", "User-Agent": "portal-bench/1"}
+        self.times = []
+        self.size = 0
+
+    def get(self, record):
+        start = time.perf_counter()
+        self.conn.request("GET", self.path, headers=self.headers)
+        response = self.conn.getresponse()
+        body = response.read()
+        elapsed = (time.perf_counter() - start) * 1000
+        if response.status != 200:
+            raise SystemExit(f"{self.path}: HTTP {response.status} (expected 200); body starts {body[:200]!r}")
+        if record:
+            self.times.append(elapsed)
+        self.size = len(body)
+
+
+def measure(host, port, paths, warmup, count, timeout):
+    """Round-robin over the URLs, so a burst of other work on the machine hits them all alike."""
+    targets = [Target(host, port, path, timeout) for path in paths]
     try:
         for i in range(warmup + count):
-            start = time.perf_counter()
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            body = response.read()
-            elapsed = (time.perf_counter() - start) * 1000
-            if response.status != 200:
-                raise SystemExit(f"{path}: HTTP {response.status} (expected 200); body starts {body[:200]!r}")
-            if i >= warmup:
-                times.append(elapsed)
-            size = len(body)
+            for target in targets:
+                target.get(record=i >= warmup)
     finally:
-        conn.close()
-    return times, size
+        for target in targets:
+            target.conn.close()
+    return targets
 
 
 def main():
@@ -74,11 +89,11 @@ def main():
     host, port = base.hostname, base.port or 80
     loopback_only(host)
 
-    print(f"latency: {args.warmup} warm-up + {args.requests} timed sequential requests per URL, {args.base}")
+    print(f"latency: {args.warmup} warm-up + {args.requests} timed requests per URL, sequential, round-robin")
     print(f"{'url':<32} {'median ms':>10} {'p95 ms':>8} {'min ms':>8} {'max ms':>8} {'bytes':>8}")
     figures = {}
-    for path in args.paths:
-        times, size = measure(host, port, path, args.warmup, args.requests, args.timeout)
+    for target in measure(host, port, args.paths, args.warmup, args.requests, args.timeout):
+        path, times, size = target.path, target.times, target.size
         row = {
             "median_ms": statistics.median(times),
             "p95_ms": percentile(times, 95),

@@ -90,7 +90,7 @@ def main():
         for line in problems:
             print(f"  {line}")
     failed = [p for p in problems if "wrk saw" in p]
-    notes = checks + problems + ([machine.read_text().strip()] if machine.exists() else [])
+    notes = checks + problems + (machine.read_text().strip().splitlines() if machine.exists() else [])
     (results / "summary.md").write_text(table + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n", encoding="utf-8")
     return 1 if failed else 0
 

@@ -2,6 +2,7 @@
 # A throwaway PostgreSQL cluster on 127.0.0.1 for tests and `make run-full`.
 #   scripts/postgres.sh start   install Debian's PostgreSQL if missing, init and start; prints DATABASE_URL
 #   scripts/postgres.sh stop    stop the cluster this checkout started
+#   scripts/postgres.sh status  exit 0 when this checkout's cluster is running
 #   scripts/postgres.sh url     print DATABASE_URL
 # PostgreSQL refuses to run as root, so under root the cluster runs as the `postgres` system user.
 set -euo pipefail
@@ -59,9 +60,15 @@ stop() {
   fi
 }
 
+status() {
+  local bin; bin=$(find_bin || true)
+  [ -n "$bin" ] && [ -f "$CLUSTER/data/PG_VERSION" ] && as_owner "$bin/pg_ctl" -D "$CLUSTER/data" status >/dev/null 2>&1
+}
+
 case "${1:-}" in
   start) start ;;
+  status) status ;;
   stop) stop ;;
   url) echo "$URL" ;;
-  *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
 esac

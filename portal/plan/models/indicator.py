@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PublishingPanel
 from wagtail.models import (
     DraftStateMixin,
     LockableMixin,
@@ -226,6 +226,7 @@ class Measurement(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, 
         FieldRowPanel([FieldPanel("date"), FieldPanel("value")]),
         FieldPanel("source"),
         FieldPanel("note"),
+        PublishingPanel(),
     ]
 
     class Meta:

@@ -100,3 +100,27 @@ def test_admin_is_in_chinese(client):
     response = client.get(url("list"))
     assert response.status_code == 200
     assert "监测数据" in response.content.decode()
+
+
+def test_office_schedules_a_measurement_and_it_goes_live_on_time(client, indicator):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from freezegun import freeze_time
+
+    client.force_login(staff("office3", OFFICE))
+    go_live = timezone.localtime() + datetime.timedelta(hours=1)
+    data = form(indicator, source="定时发布测试", go_live_at=go_live.strftime("%Y-%m-%d %H:%M"))
+    response = client.post(url("add"), {**data, "action-publish": "publish"})
+    assert response.status_code == 302
+    measurement = Measurement.objects.get(source="定时发布测试")
+    assert not measurement.live
+    call_command("publish_scheduled", verbosity=0)
+    measurement.refresh_from_db()
+    assert not measurement.live  # not yet
+
+    with freeze_time(go_live + datetime.timedelta(minutes=5)):
+        call_command("publish_scheduled", verbosity=0)
+    measurement.refresh_from_db()
+    assert measurement.live
