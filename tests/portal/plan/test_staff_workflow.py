@@ -105,9 +105,10 @@ def test_admin_is_in_chinese(client):
 def test_office_schedules_a_measurement_and_it_goes_live_on_time(client, indicator):
     import datetime
 
+    from freezegun import freeze_time
+
     from django.core.management import call_command
     from django.utils import timezone
-    from freezegun import freeze_time
 
     client.force_login(staff("office3", OFFICE))
     go_live = timezone.localtime() + datetime.timedelta(hours=1)
