@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-full test lint format bench venv load clean
+.PHONY: run run-full test lint format bench venv load clean messages
 
 venv: $(STAMP)
 
@@ -49,3 +49,11 @@ bench: venv
 clean:
 	bash scripts/postgres.sh stop
 	rm -rf var db.sqlite3
+
+# Rebuild the zh_Hans catalog after changing resident-facing strings (needs Debian's gettext).
+# The source strings are Simplified Chinese, so msgen copies each msgid to its msgstr; the compiled
+# catalog lets every lookup resolve at once instead of walking Django's fallback chain.
+messages: venv
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=bench --ignore=tests -v0
+	msgen locale/zh_Hans/LC_MESSAGES/django.po -o locale/zh_Hans/LC_MESSAGES/django.po
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv -v0

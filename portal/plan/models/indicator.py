@@ -146,7 +146,7 @@ class IndicatorPage(Page):
             return self.live_measurements
         return list(self.measurements.filter(live=True).order_by("date", "pk"))
 
-    @property
+    @cached_property
     def latest(self):
         return self.series[-1] if self.series else None
 
@@ -158,7 +158,7 @@ class IndicatorPage(Page):
         points = [rules.Point(m.date, m.value) for m in self.series]
         return rules.evaluate(self.target_rule, points, today or timezone.localdate())
 
-    @property
+    @cached_property
     def current_status(self) -> str:
         return self.status()
 
@@ -166,11 +166,11 @@ class IndicatorPage(Page):
     def status_label(self) -> str:
         return rules.Status(self.current_status).label
 
-    @property
+    @cached_property
     def progress(self) -> int:
         return rules.progress_percent(self.target_rule, self.latest.value if self.latest else None)
 
-    @property
+    @cached_property
     def target_display(self) -> str:
         """The target as a resident reads it: “≥ 96%”, “≤ 6‰”, “约 8倍”, “5–10 人”."""
         fmt = format_number
