@@ -1,7 +1,7 @@
 """Local development: SQLite and Wagtail's database search unless the environment says otherwise."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import MIDDLEWARE, env
 
 DEBUG = env.bool("DEBUG", default=True)
 # A fixed key is fine on a developer's machine and never used elsewhere (production.py demands one).
@@ -9,3 +9,5 @@ SECRET_KEY = env.str("SECRET_KEY", default="dev-only-not-secret-5f0c7a")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 PORTAL_ALLOW_SAMPLE_DATA = True
 PORTAL_DEV_ACCOUNTS = True
+# runserver and the test live server serve static files from the app folders themselves.
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]

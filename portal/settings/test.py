@@ -1,7 +1,7 @@
 """Test settings: the real PostgreSQL that `make test` starts, a fast hasher, no outside mail."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import MIDDLEWARE, env
 
 SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["*"]
@@ -13,3 +13,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PORTAL_ALLOW_SAMPLE_DATA = True
+# runserver and the test live server serve static files from the app folders themselves.
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]

@@ -135,7 +135,8 @@ class _Loader:
         home = HomePage.objects.first()
         if home is not None:
             return home
-        root = Page.get_first_root_node()
+        # The tree's root comes from Wagtail's migrations; a database emptied since (a flush) has none.
+        root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
         # Wagtail's first migration leaves a placeholder "Welcome" page at slug "home"; ours replaces it.
         for placeholder in Page.objects.child_of(root).filter(slug="home"):
             if placeholder.specific_class is Page:
