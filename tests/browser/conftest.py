@@ -37,8 +37,11 @@ def phone(browser):
 
 @pytest.fixture
 def site(live_server):
-    """The live server with the plan loaded (transactional tests start from what the session loaded,
-    but flush afterwards, so load again when an earlier browser test emptied the database)."""
+    """The live server with the plan loaded.
+
+    Browser tests are transactional: each flushes the database when it ends. They are marked
+    serialized_rollback so the next one starts from what migrations created (root page, locale,
+    collections), and the plan is loaded again here when an earlier browser test emptied it."""
     from portal.plan.models import HomePage
 
     if not HomePage.objects.exists():
