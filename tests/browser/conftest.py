@@ -39,9 +39,8 @@ def phone(browser):
 def site(live_server):
     """The live server with the plan loaded.
 
-    Browser tests are transactional: each flushes the database when it ends. They are marked
-    serialized_rollback so the next one starts from what migrations created (root page, locale,
-    collections), and the plan is loaded again here when an earlier browser test emptied it."""
+    Browser tests are transactional: each flushes the database when it ends, so the plan (and the
+    tree root it hangs from) is loaded again here when an earlier browser test emptied it."""
     from portal.plan.models import HomePage
 
     if not HomePage.objects.exists():

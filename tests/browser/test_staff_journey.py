@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from portal.plan.models import IndicatorPage, Measurement
 from portal.plan.staff import EDITORS, OFFICE
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def staff_user(username, group):

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import yaml
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
 from portal.plan.models import (
@@ -135,7 +137,10 @@ class _Loader:
         home = HomePage.objects.first()
         if home is not None:
             return home
-        # The tree's root comes from Wagtail's migrations; a database emptied since (a flush) has none.
+        # The tree's root and default locale come from Wagtail's migrations; a database emptied
+        # since (a flush) has neither.
+        if not Locale.objects.exists():
+            Locale.objects.create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
         root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
         # Wagtail's first migration leaves a placeholder "Welcome" page at slug "home"; ours replaces it.
         for placeholder in Page.objects.child_of(root).filter(slug="home"):
