@@ -15,6 +15,7 @@ urlpatterns = [
     path("text-size/", core_views.text_size, name="text_size"),
     path("", include("portal.opendata.urls")),
     path("plan/", include("portal.plan.urls")),
+    path("search/", include("search.urls")),
 ]
 
 if settings.DEBUG:

@@ -7,3 +7,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
 
 application = get_wsgi_application()
+
+# Load the Chinese dictionaries once per worker at start rather than on the first search.
+from search import chinese  # noqa: E402
+
+chinese.warm_up()

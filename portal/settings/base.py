@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "portal.plan",
     "portal.updates",
     "portal.opendata",
+    "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +122,15 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+
+# Background work (search indexing): immediate by default; production runs a worker
+# (`manage.py db_worker`) with the database backend.
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}}
+
+# Search: Elasticsearch when ELASTICSEARCH_URL is set, else the database engine with the same analysis.
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+SEARCH_TIMEOUT = env.float("SEARCH_TIMEOUT", default=0.8)
+SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="portal-dev")
 
 # Sample measurements exist only so charts can be seen in development; production never loads them.
 PORTAL_ALLOW_SAMPLE_DATA = False

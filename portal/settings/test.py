@@ -15,3 +15,4 @@ STORAGES = {
 PORTAL_ALLOW_SAMPLE_DATA = True
 # runserver and the test live server serve static files from the app folders themselves.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]
+SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="portal-test")

@@ -1,0 +1,1 @@
+"""Site search: Chinese analysis in Python, Elasticsearch with a database fallback."""

@@ -1,0 +1,148 @@
+"""The one indexer: content changes reach both the database index table and Elasticsearch.
+
+Signals only enqueue tasks (django-tasks); the work runs off the request path in a worker
+(`manage.py db_worker` with the database backend) or at once with the immediate backend (tests,
+`make run`). An Elasticsearch failure never blocks publishing: the database table is always
+written, and `rebuild_search_index` brings the cluster back in line.
+"""
+
+import logging
+from collections.abc import Iterable
+
+from django_tasks import task
+from elasticsearch import ApiError, TransportError
+from elasticsearch.helpers import bulk
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from . import documents, records
+from .models import IndexEntry
+
+logger = logging.getLogger("portal.search")
+
+
+def _entry_values(record: records.SearchRecord) -> dict:
+    return {
+        "kind": record.kind,
+        "title": record.title[:255],
+        "url": record.url[:255],
+        "domain": record.domain,
+        "body": record.body,
+        "date": record.date,
+        "year": record.year,
+        "title_terms": f" {record.title_terms()} ",
+        "body_terms": f" {record.body_terms()} ",
+        "boost": record.boost,
+    }
+
+
+def write_database(items: Iterable[records.SearchRecord]) -> None:
+    with transaction.atomic():
+        for record in items:
+            IndexEntry.objects.update_or_create(doc_id=record.doc_id, defaults=_entry_values(record))
+
+
+def write(items: Iterable[records.SearchRecord]) -> int:
+    """Index records in both engines; returns how many."""
+    items = list(items)
+    write_database(items)
+    if items and documents.enabled():
+        try:
+            documents.ensure_index()
+            actions = (documents.ContentDocument.from_record(r).to_dict(include_meta=True) for r in items)
+            bulk(documents.client(), actions, index=documents.alias_name(), refresh="wait_for")
+        except (TransportError, ApiError) as error:
+            logger.warning("Elasticsearch did not take %d records: %s", len(items), error)
+    return len(items)
+
+
+def remove(doc_ids: Iterable[str]) -> None:
+    doc_ids = list(doc_ids)
+    IndexEntry.objects.filter(doc_id__in=doc_ids).delete()
+    if doc_ids and documents.enabled():
+        try:
+            actions = ({"_op_type": "delete", "_id": doc_id} for doc_id in doc_ids)
+            bulk(documents.client(), actions, index=documents.alias_name(), raise_on_error=False, refresh="wait_for")
+        except (TransportError, ApiError) as error:
+            logger.warning("Elasticsearch did not remove %s: %s", doc_ids, error)
+
+
+# -- tasks ---------------------------------------------------------------------------------------
+
+
+@task()
+def index_pages(page_ids: list[int]) -> None:
+    """(Re)index pages and their descendants; pages no longer public leave the index."""
+    from wagtail.models import Page
+
+    for page in Page.objects.filter(pk__in=page_ids):
+        subtree = Page.objects.descendant_of(page, inclusive=True).specific()
+        keep, drop = [], []
+        for node in subtree:
+            record = records.record_for_page(node) if type(node).__name__ in records.PAGE_KINDS else None
+            (keep if record else drop).append(record or records.page_doc_id(node))
+        write(keep)
+        remove(drop)
+
+
+@task()
+def remove_pages(page_ids: list[int]) -> None:
+    remove(f"page:{pk}" for pk in page_ids)
+
+
+@task()
+def index_snippets() -> None:
+    """Departments and documents are few: reindex them together."""
+    write(list(records.department_records()) + list(records.document_records()))
+
+
+# -- signals -------------------------------------------------------------------------------------
+
+
+def _enqueue(task_, *args):
+    # After commit, so a worker never reads a state older than the one that triggered it.
+    transaction.on_commit(lambda: task_.enqueue(*args))
+
+
+def on_page_published(sender, instance, **kwargs):
+    _enqueue(index_pages, [instance.pk])
+
+
+def on_page_unpublished(sender, instance, **kwargs):
+    _enqueue(index_pages, [instance.pk])
+
+
+def on_page_moved(sender, instance, **kwargs):
+    _enqueue(index_pages, [instance.pk])
+
+
+def on_page_deleted(sender, instance, **kwargs):
+    _enqueue(remove_pages, [instance.pk])
+
+
+def on_snippet_changed(sender, instance, **kwargs):
+    _enqueue(index_snippets)
+
+
+def on_measurement_changed(sender, instance, **kwargs):
+    # An indicator's record carries its latest published value.
+    _enqueue(index_pages, [instance.indicator_id])
+
+
+def connect_signals():
+    from wagtail.models import Page
+
+    from portal.plan.models import Department, Measurement, SourceDocument
+
+    page_published.connect(on_page_published, dispatch_uid="search_page_published")
+    page_unpublished.connect(on_page_unpublished, dispatch_uid="search_page_unpublished")
+    post_page_move.connect(on_page_moved, dispatch_uid="search_page_moved")
+    post_delete.connect(on_page_deleted, sender=Page, dispatch_uid="search_page_deleted")
+    for model in (Department, SourceDocument):
+        post_save.connect(on_snippet_changed, sender=model, dispatch_uid=f"search_{model.__name__}_saved")
+        post_delete.connect(on_snippet_changed, sender=model, dispatch_uid=f"search_{model.__name__}_deleted")
+    post_save.connect(on_measurement_changed, sender=Measurement, dispatch_uid="search_measurement_saved")
+    post_delete.connect(on_measurement_changed, sender=Measurement, dispatch_uid="search_measurement_deleted")

@@ -1,0 +1,78 @@
+"""Search data kept in the database: synonyms staff edit, the anonymous query log, and the index
+table that the database engine searches when Elasticsearch is absent or does not answer."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.search import index
+
+
+class Synonym(index.Indexed, models.Model):
+    """A word residents type and the plan's words it should also find (社保卡 → 社会保障卡)."""
+
+    term = models.CharField(_("居民用语"), max_length=50, unique=True, help_text=_("例如:社保卡"))
+    expansions = models.CharField(
+        _("对应的规范用语"), max_length=200, help_text=_("用顿号、逗号或空格分隔,例如:社会保障卡、一卡通")
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    panels = [FieldPanel("term"), FieldPanel("expansions"), FieldPanel("note")]
+    search_fields = [index.SearchField("term"), index.AutocompleteField("term"), index.SearchField("expansions")]
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("同义词")
+        verbose_name_plural = _("同义词")
+
+    def __str__(self):
+        return f"{self.term} → {self.expansions}"
+
+    def expansion_list(self) -> list[str]:
+        import re
+
+        return [part for part in re.split(r"[、,,;;\s]+", self.expansions) if part]
+
+
+class QueryLog(models.Model):
+    """One search, anonymously: no IP, no user, no session."""
+
+    query = models.CharField(_("搜索词"), max_length=100)
+    normalized = models.CharField(_("规范化搜索词"), max_length=100, db_index=True)
+    results = models.PositiveIntegerField(_("结果数"))
+    took_ms = models.PositiveIntegerField(_("耗时(毫秒)"))
+    engine = models.CharField(_("引擎"), max_length=20)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("搜索记录")
+        verbose_name_plural = _("搜索记录")
+        indexes = [models.Index(fields=["results", "created_at"])]
+
+    def __str__(self):
+        return f"{self.query} ({self.results})"
+
+
+class IndexEntry(models.Model):
+    """A searchable document as the database engine sees it: the same terms Elasticsearch indexes."""
+
+    doc_id = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, db_index=True)
+    title = models.CharField(max_length=255)
+    url = models.CharField(max_length=255)
+    domain = models.CharField(max_length=50, blank=True, db_index=True)
+    body = models.TextField(blank=True)
+    date = models.DateTimeField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
+    title_terms = models.TextField()
+    body_terms = models.TextField(blank=True)
+    boost = models.FloatField(default=1.0)
+
+    class Meta:
+        verbose_name = _("索引条目")
+        verbose_name_plural = _("索引条目")
+
+    def __str__(self):
+        return self.doc_id

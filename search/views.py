@@ -1,0 +1,38 @@
+"""Search pages: results (HTML or JSON), autocomplete, and the staff report of unfound queries."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from . import querylog
+from .queries import PortalSearch, SearchParams, autocomplete
+from .records import KIND_LABELS
+
+# Shown on an empty or fruitless search: the plan's own words residents most often want.
+STARTER_TERMS = ["入园率", "社保卡", "低保", "医疗保险", "养老", "公租房", "就业", "空气质量"]
+
+
+@require_GET
+def search(request):
+    params = SearchParams.from_querydict(request.GET)
+    response = PortalSearch(params).execute() if params.q else None
+    if response is not None and params.page == 1 and not any(params.filters.values()):
+        querylog.log_query(query=params.q, results=response.total, took_ms=response.took_ms, engine=response.engine)
+    if request.GET.get("format") == "json":
+        payload = response.to_json() if response else {"total": 0, "results": [], "facets": {}}
+        return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+    context = {
+        "params": params,
+        "response": response,
+        "kinds": KIND_LABELS,
+        "popular": querylog.popular_searches() or STARTER_TERMS,
+        "starter_terms": STARTER_TERMS,
+    }
+    return render(request, "search/search.html", context)
+
+
+@require_GET
+def suggest(request):
+    return JsonResponse(
+        {"suggestions": autocomplete(request.GET.get("q", ""))}, json_dumps_params={"ensure_ascii": False}
+    )

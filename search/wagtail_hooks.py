@@ -1,0 +1,40 @@
+"""Search in the admin: synonyms staff edit, and the report of queries that found nothing."""
+
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from . import querylog
+from .models import Synonym
+
+
+class SynonymViewSet(SnippetViewSet):
+    model = Synonym
+    icon = "search"
+    menu_label = _("搜索同义词")
+    menu_order = 300
+    add_to_admin_menu = True
+    list_display = ["term", "expansions", "note", "updated_at"]
+    search_fields = ["term", "expansions"]
+
+
+register_snippet(SynonymViewSet)
+
+
+def zero_results_view(request):
+    return render(request, "search/admin/zero_results.html", {"rows": querylog.zero_result_queries()})
+
+
+@hooks.register("register_admin_urls")
+def register_zero_results_url():
+    return [path("search/zero-results/", zero_results_view, name="search_zero_results")]
+
+
+@hooks.register("register_reports_menu_item")
+def register_zero_results_menu_item():
+    return MenuItem(_("无结果的搜索"), reverse("search_zero_results"), icon_name="search", order=900)

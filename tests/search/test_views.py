@@ -1,0 +1,107 @@
+"""The search page and its JSON, on both engines: results, facets, highlights, paging, zero results."""
+
+import json
+
+import pytest
+
+from search.models import QueryLog, Synonym
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["database", "elasticsearch"])
+def engine(request):
+    request.getfixturevalue("database_search" if request.param == "database" else "elasticsearch")
+    return request.param
+
+
+def search_json(client, **params):
+    response = client.get("/search/", {**params, "format": "json"})
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_json_contract(client, engine):
+    data = search_json(client, q="入园率")
+    assert data["engine"] == engine
+    assert data["total"] >= 1
+    first = data["results"][0]
+    assert set(first) >= {"title", "url", "type", "domain", "snippet", "date"}
+    assert (
+        first["url"] == "/education/task-1/edu-01/" and first["domain"] == "公共教育" and first["type"] == "indicator"
+    )
+    assert "<mark>入园率</mark>" in first["snippet"]
+    assert {"kind", "domain", "year"} <= set(data["facets"])
+
+
+@pytest.mark.parametrize(
+    ("query", "domain"),
+    [("入园率", "公共教育"), ("社保卡", "生活保障"), ("jiaoyu", "公共教育"), ("醫療保險", "医疗保障")],
+)
+def test_the_issue_examples_bring_the_right_domain_first(client, engine, query, domain):
+    assert search_json(client, q=query)["results"][0]["domain"] == domain
+
+
+def test_facets_filter_and_paging(client, engine):
+    everything = search_json(client, q="残疾人")
+    assert everything["total"] > 10 and everything["pages"] >= 2
+    kinds = {item["value"]: item["count"] for item in everything["facets"]["kind"]}
+    only = search_json(client, q="残疾人", type="indicator")
+    assert only["total"] == kinds["indicator"]
+    assert {r["type"] for r in only["results"]} == {"indicator"}
+    second = search_json(client, q="残疾人", page=2)
+    assert {r["url"] for r in second["results"]}.isdisjoint({r["url"] for r in everything["results"]})
+    in_domain = search_json(client, q="残疾人", domain="就业保障")
+    assert in_domain["results"] and {r["domain"] for r in in_domain["results"]} == {"就业保障"}
+
+
+def test_date_order(client, engine):
+    results = search_json(client, q="教育", sort="date")["results"]
+    dates = [r["date"] for r in results if r["date"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_html_page_has_results_facets_and_highlight(client, engine):
+    html = client.get("/search/", {"q": "入园率"}).content.decode()
+    assert "学前三年毛入园率" in html and "<mark>入园率</mark>" in html
+    assert 'class="facets"' in html and "量化指标" in html
+
+
+def test_zero_results_page_helps(client, engine):
+    QueryLog.objects.create(query="医保", normalized="医保", results=5, took_ms=3, engine="database")
+    html = client.get("/search/", {"q": "火星殖民"}).content.decode()
+    assert "没有找到" in html and "大家常搜" in html and "0750-5565827" in html
+
+
+def test_wrong_character_is_tolerated(client, engine):
+    data = search_json(client, q="入圆率")
+    assert data["corrected_from"] == "入圆率" and "入园率" in data["suggestions"]
+    assert data["results"][0]["url"] == "/education/task-1/edu-01/"
+
+
+def test_hostile_and_odd_input_never_breaks(client, engine):
+    for q in ["<script>alert(1)</script>", "' OR 1=1 --", "{{ 7*7 }}", "a" * 5000, "🙂" * 50, "\u200b入园率", "%00"]:
+        response = client.get("/search/", {"q": q, "page": "x", "year": "abc", "type": "nope"})
+        assert response.status_code == 200
+        assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_searches_are_logged_without_personal_data(client, engine):
+    client.get("/search/", {"q": "低保"}, REMOTE_ADDR="203.0.113.9")
+    entry = QueryLog.objects.latest("created_at")
+    assert entry.query == "低保" and entry.results > 0
+    assert "203.0.113.9" not in str(entry.__dict__)
+
+
+def test_staff_synonym_takes_effect_at_once(client, engine):
+    assert search_json(client, q="阿福卡")["total"] == 0
+    Synonym.objects.create(term="阿福卡", expansions="社会保障卡")
+    assert search_json(client, q="阿福卡")["results"][0]["domain"] == "生活保障"
+
+
+def test_autocomplete(client, engine):
+    data = json.loads(client.get("/search/suggest/", {"q": "入园"}).content)
+    labels = [s["label"] for s in data["suggestions"]]
+    assert "学前三年毛入园率" in labels
+    traditional = json.loads(client.get("/search/suggest/", {"q": "醫療"}).content)["suggestions"]
+    assert any("医疗" in s["label"] for s in traditional)
