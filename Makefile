@@ -21,6 +21,7 @@ load: venv
 	$(PY) manage.py load_plan --sample
 	$(PY) manage.py setup_staff
 	$(PY) manage.py create_dev_admin
+	$(PY) manage.py rebuild_search_index --no-progress
 
 run: load
 	@echo "Serving http://127.0.0.1:$(PORT)/ (SQLite, database search)"
@@ -28,8 +29,10 @@ run: load
 
 run-full: venv
 	@DATABASE_URL=$$(bash scripts/postgres.sh start) && export DATABASE_URL && \
+	  ELASTICSEARCH_URL=$$(bash scripts/elasticsearch.sh start) && export ELASTICSEARCH_URL && \
 	  $(MAKE) --no-print-directory load && \
-	  echo "Serving http://127.0.0.1:$(PORT)/ (PostgreSQL at $$DATABASE_URL)" && \
+	  $(PY) manage.py rebuild_search_index && \
+	  echo "Serving http://127.0.0.1:$(PORT)/ (PostgreSQL at $$DATABASE_URL, Elasticsearch at $$ELASTICSEARCH_URL)" && \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
@@ -47,6 +50,7 @@ bench: venv
 	bash bench/run.sh
 
 clean:
+	bash scripts/elasticsearch.sh stop
 	bash scripts/postgres.sh stop
 	rm -rf var db.sqlite3
 

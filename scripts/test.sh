@@ -3,11 +3,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/chromium.sh
-# Stop the cluster afterwards only if this run started it (a developer's `make run-full` may share it).
-if bash scripts/postgres.sh status; then started_here=0; else started_here=1; fi
+# Stop the services afterwards only if this run started them (a developer's `make run-full` may share them).
+if bash scripts/postgres.sh status; then pg_here=0; else pg_here=1; fi
+if bash scripts/elasticsearch.sh status; then es_here=0; else es_here=1; fi
+cleanup() {
+  if [ "$es_here" = 1 ]; then bash scripts/elasticsearch.sh stop || true; fi
+  if [ "$pg_here" = 1 ]; then bash scripts/postgres.sh stop || true; fi
+}
+trap cleanup EXIT
 DATABASE_URL=$(bash scripts/postgres.sh start)
-export DATABASE_URL
-trap '[ "$started_here" = 1 ] && bash scripts/postgres.sh stop' EXIT
+ELASTICSEARCH_URL=$(bash scripts/elasticsearch.sh start)
+export DATABASE_URL ELASTICSEARCH_URL
 export DJANGO_SETTINGS_MODULE=portal.settings.test
 .venv/bin/python manage.py check --fail-level WARNING
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {

@@ -36,3 +36,13 @@ def elasticsearch(settings):
         pytest.fail("ELASTICSEARCH_URL is not set: run the suite with `make test`, which starts Elasticsearch")
     settings.ELASTICSEARCH_URL = url
     return url
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached values (synonyms, popular searches) must not leak from one test's rolled-back data into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,104 @@
+"""Index lifecycle: what is published is found, what is not never is; moves, deletes and snippets
+reach both engines; a rebuild swaps the alias atomically."""
+
+import pytest
+
+from django.core.management import call_command
+
+from wagtail.models import PageViewRestriction
+
+from portal.plan.models import Department, DomainPage, IndicatorPage, Measurement, TaskPage
+from search import documents
+from search.models import IndexEntry
+from tests.factories import TaskPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def es_ids(query_text: str) -> set[str]:
+    documents.client().indices.refresh(index=documents.alias_name())
+    result = documents.client().search(
+        index=documents.alias_name(), query={"match_phrase": {"title": query_text}}, size=50
+    )
+    return {hit["_id"] for hit in result["hits"]["hits"]}
+
+
+@pytest.fixture
+def new_task(elasticsearch, django_capture_on_commit_callbacks):
+    domain = DomainPage.objects.get(slug="housing")
+    with django_capture_on_commit_callbacks(execute=True):
+        task = TaskPageFactory(parent=domain, title="旧城区雨污分流改造试点", slug="task-99", number=99, live=False)
+        task.save_revision().publish()
+    return TaskPage.objects.get(pk=task.pk)  # as published, not the factory's in-memory draft
+
+
+def test_publish_indexes_in_both_engines(new_task):
+    doc_id = f"page:{new_task.pk}"
+    entry = IndexEntry.objects.get(doc_id=doc_id)
+    assert entry.domain == "住房保障" and entry.kind == "task"
+    assert doc_id in es_ids("雨污分流")
+
+
+def test_draft_changes_are_not_indexed(new_task, django_capture_on_commit_callbacks):
+    new_task.title = "草稿标题不应被搜索到"
+    with django_capture_on_commit_callbacks(execute=True):
+        new_task.save_revision()  # a draft, not published
+    assert not IndexEntry.objects.filter(title__contains="草稿标题").exists()
+    assert not es_ids("草稿标题不应被搜索到")
+
+
+def test_unpublish_removes_from_both_engines(new_task, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        new_task.unpublish()
+    assert not IndexEntry.objects.filter(doc_id=f"page:{new_task.pk}").exists()
+    assert f"page:{new_task.pk}" not in es_ids("雨污分流")
+
+
+def test_private_pages_are_not_indexed(new_task, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=new_task, restriction_type="login")
+        new_task.save_revision().publish()
+    assert not IndexEntry.objects.filter(doc_id=f"page:{new_task.pk}").exists()
+    assert f"page:{new_task.pk}" not in es_ids("雨污分流")
+
+
+def test_move_updates_url_and_domain(new_task, django_capture_on_commit_callbacks):
+    environment = DomainPage.objects.get(slug="environment")
+    with django_capture_on_commit_callbacks(execute=True):
+        new_task.move(environment, pos="last-child")
+    entry = IndexEntry.objects.get(doc_id=f"page:{new_task.pk}")
+    assert entry.url.startswith("/environment/") and entry.domain == "生态环保"
+    source = documents.client().get(index=documents.alias_name(), id=f"page:{new_task.pk}")["_source"]
+    assert source["domain"] == "生态环保"
+
+
+def test_delete_removes(new_task, django_capture_on_commit_callbacks):
+    doc_id = f"page:{new_task.pk}"
+    with django_capture_on_commit_callbacks(execute=True):
+        TaskPage.objects.get(pk=new_task.pk).delete()
+    assert not IndexEntry.objects.filter(doc_id=doc_id).exists()
+    assert doc_id not in es_ids("雨污分流")
+
+
+def test_snippet_and_measurement_changes_reach_the_index(elasticsearch, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        Department.objects.create(key="ts-water", name="台山市水利水电研究所", kind="other")
+    assert IndexEntry.objects.filter(doc_id="department:ts-water").exists()
+    assert "department:ts-water" in es_ids("水利水电研究所")
+
+    indicator = IndicatorPage.objects.get(code="env-02")
+    with django_capture_on_commit_callbacks(execute=True):
+        Measurement.objects.create(indicator=indicator, date="2015-12-31", value="97.25", source="环保局", live=True)
+    assert "97.25%" in IndexEntry.objects.get(doc_id=f"page:{indicator.pk}").body
+
+
+def test_rebuild_swaps_the_alias_and_drops_the_old_index(elasticsearch):
+    before = documents.current_indices()
+    call_command("rebuild_search_index", "--no-progress", verbosity=0)
+    after = documents.current_indices()
+    assert len(after) == 1 and after != before
+    assert after[0].startswith(f"{documents.alias_name()}-")
+    assert documents.alias_name().startswith("portal-test")
+    assert not any(documents.client().indices.exists(index=name) for name in before)
+    count = documents.client().count(index=documents.alias_name())["count"]
+    assert count == IndexEntry.objects.count()
