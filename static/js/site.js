@@ -10,3 +10,42 @@ document.addEventListener("click", function (event) {
   link.dataset.size = large ? "normal" : "large";
   link.textContent = large ? "标准字号" : "大字号";
 });
+
+// Suggestions as you type, for any search box that names a suggest URL. Without this script the
+// form still submits normally; with it, matching titles and plan words appear under the box.
+(function () {
+  var input = document.querySelector("input[data-suggest-url]");
+  if (!input || !window.fetch) return;
+  var list = document.getElementById(input.getAttribute("aria-controls"));
+  var timer = null;
+  var latest = 0;
+  function hide() { list.hidden = true; list.innerHTML = ""; input.setAttribute("aria-expanded", "false"); }
+  function show(items) {
+    list.innerHTML = "";
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      li.setAttribute("role", "option");
+      var a = document.createElement("a");
+      a.textContent = item.label;  // textContent: never HTML from the server
+      a.href = item.url || ("?q=" + encodeURIComponent(item.label));
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    list.hidden = items.length === 0;
+    input.setAttribute("aria-expanded", items.length ? "true" : "false");
+  }
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    var q = input.value.trim();
+    if (!q) { hide(); return; }
+    timer = setTimeout(function () {
+      var ticket = ++latest;
+      fetch(input.dataset.suggestUrl + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+        .then(function (data) { if (ticket === latest) show(data.suggestions || []); })
+        .catch(hide);
+    }, 150);
+  });
+  input.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
+  document.addEventListener("click", function (e) { if (!list.contains(e.target) && e.target !== input) hide(); });
+})();

@@ -77,6 +77,7 @@ def test_wrong_character_is_tolerated(client, engine):
     data = search_json(client, q="入圆率")
     assert data["corrected_from"] == "入圆率" and "入园率" in data["suggestions"]
     assert data["results"][0]["url"] == "/education/task-1/edu-01/"
+    assert "已为您显示“入园率”的结果" in client.get("/search/", {"q": "入圆率"}).content.decode()
 
 
 def test_hostile_and_odd_input_never_breaks(client, engine):
