@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("portal.opendata.urls")),
     path("plan/", include("portal.plan.urls")),
     path("search/", include("search.urls")),
+    path("feedback/", include("portal.participation.urls")),
 ]
 
 if settings.DEBUG:

@@ -39,12 +39,19 @@ def setup_staff() -> list[str]:
     editors, _ = Group.objects.get_or_create(name=EDITORS)
     office, _ = Group.objects.get_or_create(name=OFFICE)
 
-    editors.permissions.add(admin_access, *_model_permissions(Measurement, ["add", "change"]))
+    from portal.participation.models import Submission
+
+    editors.permissions.add(
+        admin_access,
+        *_model_permissions(Measurement, ["add", "change"]),
+        *_model_permissions(Submission, ["view", "change"]),
+    )
     office.permissions.add(
         admin_access,
         *_model_permissions(Measurement, ["add", "change", "delete", "publish", "lock", "unlock"]),
         *_model_permissions(Department, ["add", "change"]),
         *_model_permissions(Phase, ["change"]),
+        *_model_permissions(Submission, ["view", "change"]),
     )
     for group, codenames in ((editors, EDITOR_PAGE_PERMISSIONS), (office, OFFICE_PAGE_PERMISSIONS)):
         for codename in codenames:

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "portal.plan",
     "portal.updates",
     "portal.opendata",
+    "portal.participation",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "django_recaptcha",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +133,23 @@ TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks.b
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 SEARCH_TIMEOUT = env.float("SEARCH_TIMEOUT", default=0.8)
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="portal-dev")
+
+# Feedback: reCAPTCHA through django-recaptcha. No keys (as in `make run`) means no widget; v2 checkbox by
+# default, RECAPTCHA_VERSION=v3 for the invisible score. RECAPTCHA_DOMAIN=www.recaptcha.net serves
+# regions where google.com is blocked. A short timeout: if Google cannot be reached the submission is
+# kept and quarantined for a moderator, never dropped.
+RECAPTCHA_PUBLIC_KEY = env.str("RECAPTCHA_PUBLIC_KEY", default="")
+RECAPTCHA_PRIVATE_KEY = env.str("RECAPTCHA_PRIVATE_KEY", default="")
+RECAPTCHA_VERSION = env.str("RECAPTCHA_VERSION", default="v2")
+RECAPTCHA_REQUIRED_SCORE = env.float("RECAPTCHA_REQUIRED_SCORE", default=0.5)
+RECAPTCHA_DOMAIN = env.str("RECAPTCHA_DOMAIN", default="www.google.com")
+RECAPTCHA_VERIFY_REQUEST_TIMEOUT = env.float("RECAPTCHA_VERIFY_REQUEST_TIMEOUT", default=3)
+PARTICIPATION_ANSWER_WORKING_DAYS = env.int("PARTICIPATION_ANSWER_WORKING_DAYS", default=15)
+PARTICIPATION_HOLIDAYS = env.list("PARTICIPATION_HOLIDAYS", default=[])
+PARTICIPATION_STAFF_EMAILS = env.list("PARTICIPATION_STAFF_EMAILS", default=[])
+PARTICIPATION_RATE_PER_MINUTE = env.int("PARTICIPATION_RATE_PER_MINUTE", default=5)
+PARTICIPATION_RATE_PER_DAY = env.int("PARTICIPATION_RATE_PER_DAY", default=50)
+TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
 
 # Sample measurements exist only so charts can be seen in development; production never loads them.
 PORTAL_ALLOW_SAMPLE_DATA = False

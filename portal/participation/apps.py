@@ -1,0 +1,9 @@
+"""App config for participation."""
+
+from django.apps import AppConfig
+
+
+class ParticipationConfig(AppConfig):
+    name = "portal.participation"
+    label = "participation"
+    verbose_name = "公众参与"

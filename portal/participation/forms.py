@@ -1,0 +1,146 @@
+"""The public feedback form: explicit fields, plain-Chinese errors keyed by field, sanitized text."""
+
+import re
+from urllib.error import URLError
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from portal.core import sanitize
+from portal.plan.models import DomainPage, TaskPage
+
+from .models import Submission
+
+PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
+MIN_CONTENT = 10
+
+
+def captcha_configured() -> bool:
+    return bool(settings.RECAPTCHA_PUBLIC_KEY and settings.RECAPTCHA_PRIVATE_KEY)
+
+
+def build_captcha_field():
+    """django-recaptcha's field, tolerant of Google being unreachable (the submission is then quarantined)."""
+    from django_recaptcha.fields import ReCaptchaField
+    from django_recaptcha.widgets import ReCaptchaV2Checkbox, ReCaptchaV3
+
+    class TolerantReCaptchaField(ReCaptchaField):
+        unreachable = False
+
+        def validate(self, value):
+            try:
+                super().validate(value)
+            except URLError as error:
+                if getattr(error, "code", None):  # an HTTP error answer: Google was reached
+                    raise
+                self.unreachable = True
+            except TimeoutError:
+                self.unreachable = True
+
+    if settings.RECAPTCHA_VERSION == "v3":
+        widget = ReCaptchaV3(action="feedback", attrs={"required_score": settings.RECAPTCHA_REQUIRED_SCORE})
+    else:
+        widget = ReCaptchaV2Checkbox(api_params={"hl": "zh-CN"})
+    return TolerantReCaptchaField(
+        widget=widget,
+        label=_("人机验证"),
+        error_messages={
+            "required": _("请勾选“进行人机身份验证”。"),
+            "captcha_invalid": _("人机验证未通过,请重试。"),
+            "captcha_error": _("人机验证暂时出错,请稍后再试。"),
+        },
+    )
+
+
+class SubmissionForm(forms.ModelForm):
+    # A field people never see: bots fill it in.
+    website = forms.CharField(
+        required=False, label=_("请勿填写此项"), widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    )
+
+    class Meta:
+        model = Submission
+        fields = [
+            "kind",
+            "domain",
+            "task",
+            "title",
+            "content",
+            "publish_allowed",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "content": forms.Textarea(attrs={"rows": 8, "maxlength": 3000}),
+            "title": forms.TextInput(attrs={"maxlength": 100}),
+        }
+        labels = {"publish_allowed": _("同意在网站上公开我的来信和答复(不公开姓名和联系方式)")}
+        error_messages = {
+            "kind": {"required": _("请选择来信类型。")},
+            "title": {"required": _("请填写标题。")},
+            "content": {"required": _("请填写具体内容。")},
+            "contact_email": {"invalid": _("电子邮箱格式不正确,例如:name@example.com。")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].queryset = DomainPage.objects.live().order_by("path")
+        self.fields["domain"].empty_label = _("(不限领域)")
+        self.fields["task"].queryset = TaskPage.objects.live().order_by("path")
+        self.fields["task"].empty_label = _("(不限任务)")
+        self.fields["domain"].error_messages["invalid_choice"] = _("所选领域不存在,请重新选择。")
+        self.fields["task"].error_messages["invalid_choice"] = _("所选任务不存在,请重新选择。")
+        self.fields["kind"].choices = Submission.Kind.choices
+        if captcha_configured():
+            self.fields["captcha"] = build_captcha_field()
+
+    @property
+    def captcha_unreachable(self) -> bool:
+        field = self.fields.get("captcha")
+        return bool(field and getattr(field, "unreachable", False))
+
+    def clean_title(self):
+        title = sanitize.clean_line(self.cleaned_data.get("title"), max_length=100)
+        if not title:
+            raise forms.ValidationError(_("请填写标题。"))
+        return title
+
+    def clean_content(self):
+        content = sanitize.clean_text(self.cleaned_data.get("content"), max_length=3000)
+        if len(content) < MIN_CONTENT:
+            raise forms.ValidationError(_("内容至少 %(n)s 个字,请说明具体情况。") % {"n": MIN_CONTENT})
+        return content
+
+    def clean_contact_name(self):
+        return sanitize.clean_line(self.cleaned_data.get("contact_name"), max_length=50)
+
+    def clean_contact_phone(self):
+        phone = sanitize.clean_line(self.cleaned_data.get("contact_phone"), max_length=30)
+        if phone and not PHONE.match(phone):
+            raise forms.ValidationError(_("电话号码格式不正确,只能包含数字、空格和“-”,例如:0750-5565827。"))
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            # Shown as a form-wide message: the honeypot field itself is hidden from people.
+            raise forms.ValidationError(_("提交未能通过检查,请刷新页面后重试。"))
+        task, domain = cleaned.get("task"), cleaned.get("domain")
+        if task and domain and not task.path.startswith(domain.path):
+            self.add_error("task", _("所选任务不属于所选领域,请重新选择。"))
+        if task and not domain:
+            cleaned["domain"] = DomainPage.objects.filter(path=task.path[: len(task.path) - 4]).first()
+        if cleaned.get("publish_allowed") is None:
+            cleaned["publish_allowed"] = False
+        return cleaned
+
+    def submission_data(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label=_("受理编号"), max_length=20, error_messages={"required": _("请填写受理编号。")})
+    code = forms.CharField(label=_("查询码"), max_length=20, error_messages={"required": _("请填写查询码。")})

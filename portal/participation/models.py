@@ -1,0 +1,119 @@
+"""Submissions (意见建议、监督投诉、咨询) and their public timeline.
+
+Personal data (name, phone, email, IP) lives only in the columns named `contact_*` and `ip`; it is
+never rendered publicly, never indexed and never exported without permission, and
+`services.submission_erase_personal_data` blanks it while the anonymous record stays.
+"""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def published(self):
+        """Answered items the citizen allowed to publish and a moderator approved for publication."""
+        return self.filter(
+            publish_allowed=True, is_public=True, status__in=[Submission.Status.ANSWERED, Submission.Status.CLOSED]
+        )
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(status__in=Submission.OPEN_STATUSES, due_date__lt=today)
+
+
+class Submission(models.Model):
+    class Kind(models.TextChoices):
+        OPINION = "opinion", _("意见建议")
+        REPORT = "report", _("监督投诉")
+        QUESTION = "question", _("咨询")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("已收到")
+        ACCEPTED = "accepted", _("已受理")
+        ANSWERED = "answered", _("已答复")
+        CLOSED = "closed", _("已办结")
+        REJECTED = "rejected", _("不予受理")
+
+    OPEN_STATUSES = [Status.RECEIVED, Status.ACCEPTED]
+
+    number = models.CharField(_("受理编号"), max_length=20, unique=True, null=True, blank=True)
+    lookup_digest = models.CharField(max_length=64, editable=False)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    domain = models.ForeignKey(
+        "plan.DomainPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("领域")
+    )
+    task = models.ForeignKey(
+        "plan.TaskPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("任务")
+    )
+    title = models.CharField(_("标题"), max_length=100)
+    content = models.TextField(_("内容"), max_length=3000)
+    publish_allowed = models.BooleanField(_("同意公开"), default=False)
+    is_public = models.BooleanField(_("审核后公开"), default=False)
+    contact_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("电话"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("电子邮箱"), blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    quarantined = models.BooleanField(
+        _("待人工核验"), default=False, help_text=_("人机验证服务无法连接时提交的内容,须人工核验后才能处理。")
+    )
+    department = models.ForeignKey(
+        "plan.Department",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("承办单位"),
+    )
+    answer = models.TextField(_("答复"), blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rejection_reason = models.TextField(_("不予受理理由"), blank=True)
+    due_date = models.DateField(_("答复期限"))
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    personal_data_erased_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("群众来信")
+        verbose_name_plural = _("群众来信")
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self):
+        return f"{self.number or '—'} {self.title}"
+
+    @staticmethod
+    def digest(code: str) -> str:
+        return hmac.new(settings.SECRET_KEY.encode(), code.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+    def code_matches(self, code: str) -> bool:
+        return hmac.compare_digest(self.lookup_digest, self.digest(code))
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in self.OPEN_STATUSES and self.due_date < timezone.localdate()
+
+
+class SubmissionEvent(models.Model):
+    """One step in a submission's life, shown on the tracking page unless internal."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=Submission.Status.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_status_display()} {self.created_at:%Y-%m-%d %H:%M}"

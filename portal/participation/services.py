@@ -1,0 +1,128 @@
+"""Writes on submissions: each is one transaction, and mail goes out only after it commits.
+
+A citizen's words are saved before anything else happens to them; nothing that talks to an outside
+service (mail, the search index) sits between the citizen and the saving.
+"""
+
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .deadlines import due_date
+from .models import Submission, SubmissionEvent
+
+logger = logging.getLogger("portal.participation")
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
+
+
+def new_lookup_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+@transaction.atomic
+def submission_create(*, data: dict, ip: str | None, quarantined: bool = False) -> tuple[Submission, str]:
+    """Save a citizen's submission; returns it with the lookup code (shown once, stored hashed)."""
+    code = new_lookup_code()
+    now = timezone.now()
+    submission = Submission.objects.create(
+        **data,
+        ip=ip,
+        quarantined=quarantined,
+        lookup_digest=Submission.digest(code),
+        created_at=now,
+        due_date=due_date(timezone.localdate(now)),
+    )
+    # The number comes from the primary key, so parallel submissions can never collide.
+    submission.number = f"TS{timezone.localdate(now):%Y}{submission.pk:07d}"
+    submission.save(update_fields=["number"])
+    SubmissionEvent.objects.create(submission=submission, status=Submission.Status.RECEIVED, created_at=now)
+    transaction.on_commit(lambda: _notify_staff(submission.pk))
+    return submission, code
+
+
+def _notify_staff(pk: int) -> None:
+    recipients = getattr(settings, "PARTICIPATION_STAFF_EMAILS", [])
+    if not recipients:
+        return
+    submission = Submission.objects.get(pk=pk)
+    subject = _("新的群众来信 %(number)s:%(title)s") % {"number": submission.number, "title": submission.title}
+    body = _("类型:%(kind)s\n答复期限:%(due)s\n请登录后台处理:%(url)s/admin/") % {
+        "kind": submission.get_kind_display(),
+        "due": submission.due_date,
+        "url": settings.WAGTAILADMIN_BASE_URL,
+    }
+    try:
+        send_mail(subject, body, None, recipients)
+    except OSError as error:  # the submission is saved; a mail failure is logged, not shown to the citizen
+        logger.warning("staff notification for %s failed: %s", submission.number, error)
+
+
+def submission_find(*, number: str, code: str) -> Submission | None:
+    submission = Submission.objects.filter(number=number.strip().upper()).first()
+    if submission and submission.code_matches(code):
+        return submission
+    return None
+
+
+STATUS_ACTIONS = {
+    Submission.Status.ACCEPTED: "participation.accept",
+    Submission.Status.ANSWERED: "participation.answer",
+    Submission.Status.CLOSED: "participation.close",
+    Submission.Status.REJECTED: "participation.reject",
+}
+
+
+@transaction.atomic
+def submission_record_moderation(*, submission: Submission, previous_status: str, user) -> None:
+    """After a moderator's edit: the public timeline, the audit log, and mail to the citizen."""
+    from wagtail.log_actions import log
+
+    if submission.status == previous_status:
+        return
+    note = ""
+    if submission.status == Submission.Status.ANSWERED:
+        submission.answered_at = submission.answered_at or timezone.now()
+        submission.answered_by = user
+        submission.save(update_fields=["answered_at", "answered_by"])
+        note = _("已由%(department)s答复。") % {"department": submission.department or _("承办单位")}
+    elif submission.status == Submission.Status.REJECTED:
+        note = submission.rejection_reason
+    SubmissionEvent.objects.create(submission=submission, status=submission.status, note=note)
+    log(instance=submission, action=STATUS_ACTIONS.get(submission.status, "wagtail.edit"), user=user)
+    if submission.status in (Submission.Status.ANSWERED, Submission.Status.REJECTED) and submission.contact_email:
+        transaction.on_commit(lambda: _notify_citizen(submission.pk))
+
+
+def _notify_citizen(pk: int) -> None:
+    submission = Submission.objects.get(pk=pk)
+    if not submission.contact_email:
+        return
+    subject = _("您的来信 %(number)s 已有答复") % {"number": submission.number}
+    body = _(
+        "您好:\n\n您提交的“%(title)s”(受理编号 %(number)s)已有处理结果。请凭受理编号和查询码在 %(url)s/feedback/track/ 查看。\n"
+    ) % {
+        "title": submission.title,
+        "number": submission.number,
+        "url": settings.WAGTAILADMIN_BASE_URL,
+    }
+    try:
+        send_mail(subject, body, None, [submission.contact_email])
+    except OSError as error:
+        logger.warning("citizen notification for %s failed: %s", submission.number, error)
+
+
+@transaction.atomic
+def submission_erase_personal_data(*, submission: Submission, user) -> None:
+    """Blank the citizen's name, phone, email and IP on request; the anonymous record stays."""
+    from wagtail.log_actions import log
+
+    submission.contact_name = submission.contact_phone = submission.contact_email = ""
+    submission.ip = None
+    submission.personal_data_erased_at = timezone.now()
+    submission.save(update_fields=["contact_name", "contact_phone", "contact_email", "ip", "personal_data_erased_at"])
+    log(instance=submission, action="participation.erase", user=user)

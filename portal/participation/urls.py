@@ -1,0 +1,14 @@
+"""Participation URLs under /feedback/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "participation"
+
+urlpatterns = [
+    path("", views.feedback, name="feedback"),
+    path("thanks/", views.thanks, name="thanks"),
+    path("track/", views.track, name="track"),
+    path("answers/", views.answers, name="answers"),
+]

@@ -1,0 +1,74 @@
+"""Public participation pages: the form, its confirmation, tracking, and published answers."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from portal.plan.models import DomainPage, TaskPage
+
+from . import ratelimit, services
+from .forms import SubmissionForm, TrackForm, captcha_configured
+from .models import Submission
+
+SESSION_RECEIPT = "participation_receipt"
+
+
+def _initial(request) -> dict:
+    """Preselect the context a resident came from (?domain=slug&task=id)."""
+    initial = {}
+    domain = DomainPage.objects.live().filter(slug=request.GET.get("domain", "")).first()
+    if domain:
+        initial["domain"] = domain.pk
+    task_id = request.GET.get("task", "")
+    if task_id.isdigit():
+        task = TaskPage.objects.live().filter(pk=int(task_id)).first()
+        if task:
+            initial["task"] = task.pk
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def feedback(request):
+    if request.method == "POST":
+        form = SubmissionForm(request.POST)
+        ip = ratelimit.client_ip(request)
+        if not ratelimit.allow(ip):
+            form.is_valid()
+            form.add_error(None, _("提交过于频繁,请稍等几分钟再试。您填写的内容仍保留在下面。"))
+            return render(request, "participation/feedback.html", {"form": form}, status=429)
+        if form.is_valid():
+            submission, code = services.submission_create(
+                data=form.submission_data(), ip=ip, quarantined=form.captcha_unreachable
+            )
+            request.session[SESSION_RECEIPT] = {"number": submission.number, "code": code}
+            return redirect("participation:thanks")
+    else:
+        form = SubmissionForm(initial=_initial(request))
+    return render(request, "participation/feedback.html", {"form": form, "captcha_on": captcha_configured()})
+
+
+def thanks(request):
+    receipt = request.session.pop(SESSION_RECEIPT, None)
+    if not receipt:
+        return redirect("participation:track")
+    submission = Submission.objects.get(number=receipt["number"])
+    return render(request, "participation/thanks.html", {"submission": submission, "code": receipt["code"]})
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    submission = None
+    form = TrackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        submission = services.submission_find(number=form.cleaned_data["number"], code=form.cleaned_data["code"])
+        if submission is None:
+            form.add_error(None, _("受理编号或查询码不正确,请核对后重试。"))
+    events = list(submission.events.all()) if submission else []
+    return render(request, "participation/track.html", {"form": form, "submission": submission, "events": events})
+
+
+def answers(request):
+    items = Submission.objects.published().select_related("domain", "department").order_by("-answered_at")
+    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    return render(request, "participation/answers.html", {"page_obj": page})

@@ -1,0 +1,123 @@
+"""Moderation in the Wagtail admin: a filterable queue, answers, and an audit trail."""
+
+import django_filters
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.models import EditView
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from . import services
+from .models import Submission
+
+
+def mask(value: str) -> str:
+    """Enough to recognise a contact, not enough to use it: 138****5678, 张*."""
+    if not value:
+        return ""
+    if len(value) <= 2:
+        return value[0] + "*"
+    return (
+        value[:3] + "*" * max(len(value) - 7, 2) + value[-4:]
+        if value[0].isdigit()
+        else value[0] + "*" * (len(value) - 1)
+    )
+
+
+class SubmissionFilterSet(WagtailFilterSet):
+    overdue = django_filters.BooleanFilter(label=_("已超期"), method="filter_overdue")
+
+    class Meta:
+        model = Submission
+        fields = ["status", "kind", "domain", "department", "quarantined"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Submission.objects.overdue().values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+
+class ModerationForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status == Submission.Status.REJECTED and not (cleaned.get("rejection_reason") or "").strip():
+            self.add_error("rejection_reason", _("不予受理时必须填写理由,来信人将看到这一理由。"))
+        if (
+            status in (Submission.Status.ANSWERED, Submission.Status.CLOSED)
+            and not (cleaned.get("answer") or "").strip()
+        ):
+            self.add_error("answer", _("标记为已答复前请填写答复内容。"))
+        return cleaned
+
+
+class SubmissionEditView(EditView):
+    def save_instance(self):
+        previous = Submission.objects.values_list("status", flat=True).get(pk=self.object.pk)
+        instance = super().save_instance()
+        services.submission_record_moderation(submission=instance, previous_status=previous, user=self.request.user)
+        return instance
+
+
+class SubmissionViewSet(ModelViewSet):
+    model = Submission
+    icon = "mail"
+    menu_label = _("群众来信")
+    menu_order = 250
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    create_view_enabled = False
+    edit_view_class = SubmissionEditView
+    filterset_class = SubmissionFilterSet
+    search_fields = ["number", "title", "content"]
+    ordering = ["due_date"]
+    list_display = [
+        "number",
+        "title",
+        "kind",
+        "status",
+        Column(
+            "due_date", label=_("答复期限"), accessor=lambda s: f"{s.due_date:%Y-%m-%d}{' ⚠' if s.is_overdue else ''}"
+        ),
+        Column("contact", label=_("来信人"), accessor=lambda s: mask(s.contact_name)),
+        "department",
+    ]
+    form_fields = ["status", "department", "answer", "rejection_reason", "is_public", "quarantined"]
+    inspect_view_fields = [
+        "number",
+        "kind",
+        "domain",
+        "task",
+        "title",
+        "content",
+        "status",
+        "due_date",
+        "department",
+        "answer",
+        "rejection_reason",
+    ]
+
+    def get_form_class(self, for_update=False):
+        from wagtail.admin.forms.models import WagtailAdminModelForm
+
+        base = type("SubmissionModerationForm", (ModerationForm, WagtailAdminModelForm), {})
+        return forms.modelform_factory(self.model, form=base, fields=self.form_fields)
+
+
+@hooks.register("register_admin_viewset")
+def register_submission_viewset():
+    return SubmissionViewSet("submissions")
+
+
+@hooks.register("register_log_actions")
+def register_participation_actions(actions):
+    actions.register_action("participation.accept", _("受理"), _("受理来信"))
+    actions.register_action("participation.answer", _("答复"), _("答复来信"))
+    actions.register_action("participation.close", _("办结"), _("办结来信"))
+    actions.register_action("participation.reject", _("不予受理"), _("不予受理"))
+    actions.register_action("participation.erase", _("删除个人信息"), _("删除来信人个人信息"))
