@@ -104,7 +104,7 @@ def _notify_citizen(pk: int) -> None:
         return
     subject = _("您的来信 %(number)s 已有答复") % {"number": submission.number}
     body = _(
-        "您好:\n\n您提交的“%(title)s”(受理编号 %(number)s)已有处理结果。请凭受理编号和查询码在 %(url)s/feedback/track/ 查看。\n"
+        "您好:\n\n您提交的“%(title)s”(受理编号 %(number)s)已有处理结果。请凭受理编号和查询码在 %(url)s/feedback/track/ 查看。\n"  # noqa: E501 - one translatable sentence
     ) % {
         "title": submission.title,
         "number": submission.number,
