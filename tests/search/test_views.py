@@ -70,7 +70,7 @@ def test_html_page_has_results_facets_and_highlight(client, engine):
 def test_zero_results_page_helps(client, engine):
     QueryLog.objects.create(query="医保", normalized="医保", results=5, took_ms=3, engine="database")
     html = client.get("/search/", {"q": "火星殖民"}).content.decode()
-    assert "没有找到" in html and "大家常搜" in html and "0750-5565827" in html
+    assert "没有找到" in html and "大家常搜" in html and "向我们提问" in html and "/feedback/" in html
 
 
 def test_wrong_character_is_tolerated(client, engine):
