@@ -101,3 +101,34 @@ def line_chart(indicator, *, width: int = 640, height: int = 260, padded: bool =
 
 def sparkline(indicator) -> Chart:
     return line_chart(indicator, width=160, height=40, padded=False)
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float
+    y: float
+    width: float
+    text: str
+
+
+@dataclass
+class BarChart:
+    width: int
+    height: int
+    title: str
+    description: str
+    bars: list[Bar]
+    label_width: int
+
+
+def bar_chart(items: list[tuple[str, float]], *, title: str, unit: str = "", width: int = 640) -> BarChart:
+    """Horizontal bars, one per (label, value); the template pairs it with a table of the same numbers."""
+    label_width, row, gap = 140, 22, 6
+    top = max((value for _, value in items), default=0) or 1
+    bars = []
+    for i, (label, value) in enumerate(items):
+        bar_width = (width - label_width - 60) * value / top
+        bars.append(Bar(label, value, i * (row + gap), round(bar_width, 1), f"{value:g}{unit}"))
+    description = ";".join(f"{b.label} {b.text}" for b in bars)
+    return BarChart(width, max(len(bars) * (row + gap), row), title, description, bars, label_width)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("thanks/", views.thanks, name="thanks"),
     path("track/", views.track, name="track"),
     path("answers/", views.answers, name="answers"),
+    path("statistics/", views.statistics_page, name="statistics"),
 ]

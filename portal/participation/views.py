@@ -72,3 +72,24 @@ def answers(request):
     items = Submission.objects.published().select_related("domain", "department").order_by("-answered_at")
     page = Paginator(items, 20).get_page(request.GET.get("page"))
     return render(request, "participation/answers.html", {"page_obj": page})
+
+
+def statistics_page(request):
+    from portal.core.charts import bar_chart
+
+    from . import statistics
+
+    by_domain = statistics.table("domain")
+    by_department = statistics.table("department")
+    context = {
+        "by_domain": by_domain,
+        "by_department": by_department,
+        "total": statistics.totals(by_domain),
+        "domain_chart": bar_chart([(r.label, r.received) for r in by_domain], title=_("各领域来信数量"), unit=_("件")),
+        "days_chart": bar_chart(
+            [(r.label, r.median_days) for r in by_department if r.median_days is not None],
+            title=_("各单位答复用时中位数"),
+            unit=_("天"),
+        ),
+    }
+    return render(request, "participation/statistics.html", context)

@@ -98,3 +98,13 @@ def test_office_staff_reach_the_queue(client, submission):
     user.groups.add(Group.objects.get(name=OFFICE))
     client.force_login(user)
     assert client.get(reverse("submissions:index")).status_code == 200
+
+
+def test_statistics_by_domain_and_department(client, moderator, submission):
+    department = Department.objects.get(key="towns")
+    edit(client, submission, status="answered", department=department.pk, answer="已处理。", is_public="on")
+    html = client.get("/feedback/statistics/").content.decode()
+    assert "<svg" in html and "<table" in html
+    assert department.name in html and "未指定" in html  # the report named no domain
+    for secret in ("李女士", "13800138000", "li@example.com"):
+        assert secret not in html
