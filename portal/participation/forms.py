@@ -144,3 +144,29 @@ class SubmissionForm(forms.ModelForm):
 class TrackForm(forms.Form):
     number = forms.CharField(label=_("受理编号"), max_length=20, error_messages={"required": _("请填写受理编号。")})
     code = forms.CharField(label=_("查询码"), max_length=20, error_messages={"required": _("请填写查询码。")})
+
+
+class SatisfactionForm(forms.Form):
+    domain = forms.ModelChoiceField(
+        queryset=DomainPage.objects.none(),
+        label=_("评价领域"),
+        empty_label=None,
+        error_messages={"required": _("请选择领域。"), "invalid_choice": _("所选领域不存在,请重新选择。")},
+    )
+    score = forms.TypedChoiceField(
+        label=_("满意度(1 分最低,5 分最高)"),
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择 1 到 5 分。"), "invalid_choice": _("请选择 1 到 5 分。")},
+    )
+    comment = forms.CharField(
+        label=_("意见(选填)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].queryset = DomainPage.objects.live().order_by("path")
+
+    def clean_comment(self):
+        return sanitize.clean_text(self.cleaned_data.get("comment"), max_length=500)

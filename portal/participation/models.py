@@ -87,6 +87,7 @@ class Submission(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("群众来信")
         verbose_name_plural = _("群众来信")
+        permissions = [("view_personal_data", _("可查看和导出来信人个人信息"))]
         indexes = [models.Index(fields=["status", "due_date"])]
 
     def __str__(self):
@@ -117,3 +118,57 @@ class SubmissionEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_status_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def current_period(today=None) -> str:
+    """Ratings are collected per calendar quarter: 2026Q4."""
+    today = today or timezone.localdate()
+    return f"{today.year}Q{(today.month - 1) // 3 + 1}"
+
+
+class SatisfactionRating(models.Model):
+    """A resident's 1–5 rating of a domain for one quarter; one per browser and domain and quarter."""
+
+    domain = models.ForeignKey("plan.DomainPage", on_delete=models.CASCADE, related_name="+", verbose_name=_("领域"))
+    period = models.CharField(_("期间"), max_length=7, db_index=True)
+    score = models.PositiveSmallIntegerField(_("满意度"), choices=[(i, str(i)) for i in range(1, 6)])
+    comment = models.TextField(_("意见"), blank=True, max_length=500)
+    voter_digest = models.CharField(max_length=64, editable=False)
+    ip_digest = models.CharField(max_length=64, editable=False, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("满意度评价")
+        verbose_name_plural = _("满意度评价")
+        constraints = [
+            models.UniqueConstraint(fields=["domain", "period", "voter_digest"], name="one_rating_per_voter"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.domain_id}: {self.score}"
+
+
+class EvaluationReport(models.Model):
+    """A published third-party evaluation (第三方评估), shown beside the satisfaction results."""
+
+    title = models.CharField(_("标题"), max_length=200)
+    organization = models.CharField(_("评估机构"), max_length=100)
+    period = models.CharField(_("评估期间"), max_length=50)
+    summary = models.TextField(_("摘要"), blank=True)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("报告文件"),
+    )
+    published_at = models.DateField(_("发布日期"), default=timezone.localdate)
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("第三方评估报告")
+        verbose_name_plural = _("第三方评估报告")
+
+    def __str__(self):
+        return self.title

@@ -12,4 +12,5 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("answers/", views.answers, name="answers"),
     path("statistics/", views.statistics_page, name="statistics"),
+    path("satisfaction/", views.satisfaction_page, name="satisfaction"),
 ]

@@ -93,3 +93,42 @@ def statistics_page(request):
         ),
     }
     return render(request, "participation/statistics.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def satisfaction_page(request):
+    from . import satisfaction
+    from .forms import SatisfactionForm
+    from .models import EvaluationReport, current_period
+
+    token = satisfaction.voter_token(request)
+    message = ""
+    if request.method == "POST":
+        form = SatisfactionForm(request.POST)
+        if form.is_valid():
+            outcome = satisfaction.rating_record(
+                domain=form.cleaned_data["domain"],
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+                token=token,
+                ip=ratelimit.client_ip(request),
+            )
+            if outcome == "saved":
+                message = _("感谢您的评价!")
+                form = SatisfactionForm()
+            elif outcome == "duplicate":
+                form.add_error(None, _("本季度您已评价过这个领域,感谢参与。下个季度欢迎再次评价。"))
+            else:
+                form.add_error(None, _("本季度来自同一网络的评价已达上限。"))
+    else:
+        form = SatisfactionForm(initial=_initial(request))
+    context = {
+        "form": form,
+        "message": message,
+        "period": current_period(),
+        "results": satisfaction.results(),
+        "reports": EvaluationReport.objects.select_related("document")[:20],
+    }
+    response = render(request, "participation/satisfaction.html", context)
+    response.set_cookie(satisfaction.VOTER_COOKIE, token, max_age=400 * 24 * 3600, samesite="Lax", httponly=True)
+    return response

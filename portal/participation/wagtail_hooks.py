@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.models import EditView
+from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import services
-from .models import Submission
+from .models import EvaluationReport, Submission
 
 
 def mask(value: str) -> str:
@@ -64,6 +64,21 @@ class SubmissionEditView(EditView):
         return instance
 
 
+EXPORT_FIELDS = [
+    "number", "kind", "domain", "task", "title", "content", "status", "created_at", "due_date", "department",
+    "answer", "answered_at", "rejection_reason", "publish_allowed", "is_public", "quarantined",
+]  # fmt: skip
+PERSONAL_FIELDS = ["contact_name", "contact_phone", "contact_email"]
+
+
+class SubmissionIndexView(IndexView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # Personal data leaves the system only for roles that need it.
+        personal = request.user.has_perm("participation.view_personal_data")
+        self.list_export = EXPORT_FIELDS + (PERSONAL_FIELDS if personal else [])
+
+
 class SubmissionViewSet(ModelViewSet):
     model = Submission
     icon = "mail"
@@ -73,6 +88,9 @@ class SubmissionViewSet(ModelViewSet):
     inspect_view_enabled = True
     create_view_enabled = False
     edit_view_class = SubmissionEditView
+    index_view_class = SubmissionIndexView
+    list_export = EXPORT_FIELDS
+    export_filename = "submissions"
     filterset_class = SubmissionFilterSet
     search_fields = ["number", "title", "content"]
     ordering = ["due_date"]
@@ -109,9 +127,24 @@ class SubmissionViewSet(ModelViewSet):
         return forms.modelform_factory(self.model, form=base, fields=self.form_fields)
 
 
+class EvaluationReportViewSet(ModelViewSet):
+    model = EvaluationReport
+    icon = "doc-full"
+    menu_label = _("第三方评估报告")
+    add_to_admin_menu = True
+    menu_order = 260
+    form_fields = ["title", "organization", "period", "summary", "document", "published_at"]
+    list_display = ["title", "organization", "period", "published_at"]
+
+
 @hooks.register("register_admin_viewset")
 def register_submission_viewset():
     return SubmissionViewSet("submissions")
+
+
+@hooks.register("register_admin_viewset")
+def register_report_viewset():
+    return EvaluationReportViewSet("evaluation_reports")
 
 
 @hooks.register("register_log_actions")

@@ -52,6 +52,7 @@ def setup_staff() -> list[str]:
         *_model_permissions(Department, ["add", "change"]),
         *_model_permissions(Phase, ["change"]),
         *_model_permissions(Submission, ["view", "change"]),
+        Permission.objects.get(content_type__app_label="participation", codename="view_personal_data"),
     )
     for group, codenames in ((editors, EDITOR_PAGE_PERMISSIONS), (office, OFFICE_PAGE_PERMISSIONS)):
         for codename in codenames:

@@ -108,3 +108,27 @@ def test_statistics_by_domain_and_department(client, moderator, submission):
     assert department.name in html and "未指定" in html  # the report named no domain
     for secret in ("李女士", "13800138000", "li@example.com"):
         assert secret not in html
+
+
+def test_export_leaves_out_personal_data_unless_the_role_allows(client, submission):
+    import csv
+    import io
+
+    from portal.plan.staff import EDITORS, setup_staff
+
+    setup_staff()
+
+    def export_as(group):
+        user = get_user_model().objects.create_user(f"u-{group}", password="x")
+        user.groups.add(Group.objects.get(name=group))
+        client.force_login(user)
+        response = client.get(reverse("submissions:index"), {"export": "csv"})
+        assert response.status_code == 200
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        return list(csv.DictReader(io.StringIO(text)))
+
+    editor_rows = export_as(EDITORS)
+    assert editor_rows[0]["受理编号"] == submission.number
+    assert "13800138000" not in str(editor_rows) and "li@example.com" not in str(editor_rows)
+    office_rows = export_as(OFFICE)
+    assert "13800138000" in str(office_rows) and "li@example.com" in str(office_rows)

@@ -1,0 +1,54 @@
+"""Satisfaction ratings: one per browser, domain and quarter, and a few per address, without accounts."""
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count
+
+from .models import SatisfactionRating, current_period
+
+VOTER_COOKIE = "voter"
+MAX_PER_ADDRESS = 5  # a household or an office shares one address
+
+
+def _digest(value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def voter_token(request) -> str:
+    token = request.COOKIES.get(VOTER_COOKIE, "")
+    return token if 16 <= len(token) <= 64 and token.isalnum() else secrets.token_hex(16)
+
+
+def rating_record(*, domain, score: int, comment: str, token: str, ip: str | None) -> str:
+    """Save a rating; returns "saved", "duplicate" or "address_limit"."""
+    period = current_period()
+    ip_digest = _digest(f"ip:{ip or ''}")
+    same_address = SatisfactionRating.objects.filter(domain=domain, period=period, ip_digest=ip_digest).count()
+    if same_address >= MAX_PER_ADDRESS:
+        return "address_limit"
+    try:
+        with transaction.atomic():
+            SatisfactionRating.objects.create(
+                domain=domain,
+                period=period,
+                score=score,
+                comment=comment,
+                voter_digest=_digest(f"voter:{token}"),
+                ip_digest=ip_digest,
+            )
+    except IntegrityError:
+        return "duplicate"
+    return "saved"
+
+
+def results():
+    """Average and count per domain and period, newest period first."""
+    return (
+        SatisfactionRating.objects.values("period", "domain__title", "domain__path")
+        .annotate(average=Avg("score"), count=Count("id"))
+        .order_by("-period", "domain__path")
+    )
