@@ -99,6 +99,17 @@ def index_snippets() -> None:
     write(list(records.department_records()) + list(records.document_records()))
 
 
+@task()
+def index_answers() -> None:
+    """Published answers; ones withdrawn from publication leave the index."""
+    from .models import IndexEntry
+
+    keep = list(records.answer_records())
+    ids = {r.doc_id for r in keep}
+    write(keep)
+    remove(d for d in IndexEntry.objects.filter(kind="answer").values_list("doc_id", flat=True) if d not in ids)
+
+
 # -- signals -------------------------------------------------------------------------------------
 
 
@@ -132,11 +143,19 @@ def on_measurement_changed(sender, instance, **kwargs):
     _enqueue(index_pages, [instance.indicator_id])
 
 
+def on_submission_changed(sender, instance, **kwargs):
+    if instance.is_public or kwargs.get("signal") is post_delete:
+        _enqueue(index_answers)
+
+
 def connect_signals():
     from wagtail.models import Page
 
+    from portal.participation.models import Submission
     from portal.plan.models import Department, Measurement, SourceDocument
 
+    post_save.connect(on_submission_changed, sender=Submission, dispatch_uid="search_submission_saved")
+    post_delete.connect(on_submission_changed, sender=Submission, dispatch_uid="search_submission_deleted")
     page_published.connect(on_page_published, dispatch_uid="search_page_published")
     page_unpublished.connect(on_page_unpublished, dispatch_uid="search_page_unpublished")
     post_page_move.connect(on_page_moved, dispatch_uid="search_page_moved")

@@ -21,6 +21,8 @@ KIND_LABELS = {
     "mechanism": _("体制机制"),
     "department": _("责任单位"),
     "document": _("政策文件"),
+    "consultation": _("意见征集"),
+    "answer": _("答复公开"),
 }
 
 # Broad pages should win over narrow ones when both match equally well.
@@ -95,6 +97,11 @@ def _page_record(page, domains: _Domains) -> SearchRecord | None:
         return SearchRecord(kind="indicator", body=body, context=[page.reference], **base)
     if isinstance(page, MechanismPage):
         return SearchRecord(kind="mechanism", body=page.text, **base)
+    from portal.participation.pages import ConsultationPage
+
+    if isinstance(page, ConsultationPage):
+        base["date"] = page.opens_at
+        return SearchRecord(kind="consultation", body=f"{page.summary} {strip_tags(page.background)}", **base)
     if isinstance(page, UpdatePage):
         text = " ".join(strip_tags(str(block.render())) for block in page.body if block.block_type != "image")
         base["date"] = page.date
@@ -102,14 +109,15 @@ def _page_record(page, domains: _Domains) -> SearchRecord | None:
     return None
 
 
-PAGE_KINDS = {"DomainPage", "TaskPage", "IndicatorPage", "MechanismPage", "UpdatePage"}
+PAGE_KINDS = {"DomainPage", "TaskPage", "IndicatorPage", "MechanismPage", "UpdatePage", "ConsultationPage"}
 
 
 def searchable_page_models():
+    from portal.participation.pages import ConsultationPage
     from portal.plan.models import DomainPage, IndicatorPage, MechanismPage, TaskPage
     from portal.updates.models import UpdatePage
 
-    return [DomainPage, TaskPage, IndicatorPage, MechanismPage, UpdatePage]
+    return [DomainPage, TaskPage, IndicatorPage, MechanismPage, UpdatePage, ConsultationPage]
 
 
 def public_pages():
@@ -156,6 +164,23 @@ def document_records() -> Iterator[SearchRecord]:
         )
 
 
+def answer_records() -> Iterator[SearchRecord]:
+    """Published answers: the question and the answer only, never who asked."""
+    from portal.participation.models import Submission
+
+    for item in Submission.objects.published().select_related("domain", "department"):
+        yield SearchRecord(
+            doc_id=f"answer:{item.pk}",
+            kind="answer",
+            title=item.title,
+            url=f"/feedback/answers/#{item.number}",
+            body=f"{item.content} 答复:{item.answer}",
+            domain=item.domain.title if item.domain else "",
+            date=item.answered_at,
+            context=[item.department.name] if item.department else [],
+        )
+
+
 def all_records() -> Iterator[SearchRecord]:
     domains = _Domains()
     for page in public_pages():
@@ -164,3 +189,4 @@ def all_records() -> Iterator[SearchRecord]:
             yield record
     yield from department_records()
     yield from document_records()
+    yield from answer_records()

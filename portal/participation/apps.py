@@ -7,3 +7,8 @@ class ParticipationConfig(AppConfig):
     name = "portal.participation"
     label = "participation"
     verbose_name = "公众参与"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

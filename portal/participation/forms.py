@@ -85,8 +85,13 @@ class SubmissionForm(forms.ModelForm):
             "contact_email": {"invalid": _("电子邮箱格式不正确,例如:name@example.com。")},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, consultation=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.consultation = consultation
+        for i, question in enumerate(consultation.question_list() if consultation else [], start=1):
+            self.fields[f"answer_{i}"] = forms.CharField(
+                label=question, required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+            )
         self.fields["domain"].queryset = DomainPage.objects.live().order_by("path")
         self.fields["domain"].empty_label = _("(不限领域)")
         self.fields["task"].queryset = TaskPage.objects.live().order_by("path")
@@ -138,7 +143,18 @@ class SubmissionForm(forms.ModelForm):
         return cleaned
 
     def submission_data(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        if self.consultation:
+            questions = self.consultation.question_list()
+            data["consultation"] = self.consultation
+            data["answers"] = [
+                {
+                    "question": question,
+                    "answer": sanitize.clean_text(self.cleaned_data.get(f"answer_{i}"), max_length=1000),
+                }
+                for i, question in enumerate(questions, start=1)
+            ]
+        return data
 
 
 class TrackForm(forms.Form):
@@ -164,8 +180,13 @@ class SatisfactionForm(forms.Form):
         label=_("意见(选填)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, consultation=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.consultation = consultation
+        for i, question in enumerate(consultation.question_list() if consultation else [], start=1):
+            self.fields[f"answer_{i}"] = forms.CharField(
+                label=question, required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+            )
         self.fields["domain"].queryset = DomainPage.objects.live().order_by("path")
 
     def clean_comment(self):

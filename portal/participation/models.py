@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .pages import ConsultationIndexPage, ConsultationPage  # noqa: F401 - page models live in pages.py
+
 
 class SubmissionQuerySet(models.QuerySet):
     def published(self):
@@ -50,6 +52,15 @@ class Submission(models.Model):
     task = models.ForeignKey(
         "plan.TaskPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("任务")
     )
+    consultation = models.ForeignKey(
+        "participation.ConsultationPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submissions",
+        verbose_name=_("意见征集"),
+    )
+    answers = models.JSONField(_("对征集问题的回答"), default=list, blank=True)
     title = models.CharField(_("标题"), max_length=100)
     content = models.TextField(_("内容"), max_length=3000)
     publish_allowed = models.BooleanField(_("同意公开"), default=False)

@@ -126,3 +126,30 @@ def submission_erase_personal_data(*, submission: Submission, user) -> None:
     submission.personal_data_erased_at = timezone.now()
     submission.save(update_fields=["contact_name", "contact_phone", "contact_email", "ip", "personal_data_erased_at"])
     log(instance=submission, action="participation.erase", user=user)
+
+
+def consultation_notify_outcome(*, consultation) -> int:
+    """Once the outcome is published, tell everyone who took part and left an email; only once."""
+    if not consultation.outcome or consultation.outcome_notified_at:
+        return 0
+    emails = sorted(
+        set(
+            Submission.objects.filter(consultation=consultation)
+            .exclude(contact_email="")
+            .values_list("contact_email", flat=True)
+        )
+    )
+    subject = _("意见征集“%(title)s”结果已公布") % {"title": consultation.title}
+    body = _("感谢您参与意见征集。结果已公布:%(url)s%(path)s\n") % {
+        "url": settings.WAGTAILADMIN_BASE_URL,
+        "path": consultation.url,
+    }
+    sent = 0
+    for email in emails:  # one message each: participants never see each other's addresses
+        try:
+            send_mail(subject, body, None, [email])
+            sent += 1
+        except OSError as error:
+            logger.warning("outcome notification to a participant failed: %s", error)
+    type(consultation).objects.filter(pk=consultation.pk).update(outcome_notified_at=timezone.now())
+    return sent

@@ -28,15 +28,33 @@ def _initial(request) -> dict:
     return initial
 
 
+def _consultation(request):
+    """The consultation a submission answers, if any; (page, error message)."""
+    from .pages import ConsultationPage
+
+    raw = request.POST.get("consultation") or request.GET.get("consultation") or ""
+    if not raw:
+        return None, ""
+    page = ConsultationPage.objects.live().public().filter(pk=int(raw) if raw.isdigit() else 0).first()
+    if page is None:
+        return None, _("没有找到这项意见征集。")
+    if not page.is_open:
+        return None, _("这项意见征集已截止或尚未开始,您可以作为一般意见提交。")
+    return page, ""
+
+
 @require_http_methods(["GET", "POST"])
 def feedback(request):
+    consultation, consultation_error = _consultation(request)
     if request.method == "POST":
-        form = SubmissionForm(request.POST)
+        form = SubmissionForm(request.POST, consultation=consultation)
         ip = ratelimit.client_ip(request)
         if not ratelimit.allow(ip):
             form.is_valid()
             form.add_error(None, _("提交过于频繁,请稍等几分钟再试。您填写的内容仍保留在下面。"))
-            return render(request, "participation/feedback.html", {"form": form}, status=429)
+            return render(
+                request, "participation/feedback.html", {"form": form, "consultation": consultation}, status=429
+            )
         if form.is_valid():
             submission, code = services.submission_create(
                 data=form.submission_data(), ip=ip, quarantined=form.captcha_unreachable
@@ -44,8 +62,14 @@ def feedback(request):
             request.session[SESSION_RECEIPT] = {"number": submission.number, "code": code}
             return redirect("participation:thanks")
     else:
-        form = SubmissionForm(initial=_initial(request))
-    return render(request, "participation/feedback.html", {"form": form, "captcha_on": captcha_configured()})
+        form = SubmissionForm(initial=_initial(request), consultation=consultation)
+    context = {
+        "form": form,
+        "captcha_on": captcha_configured(),
+        "consultation": consultation,
+        "consultation_error": consultation_error,
+    }
+    return render(request, "participation/feedback.html", context)
 
 
 def thanks(request):

@@ -102,3 +102,21 @@ def test_rebuild_swaps_the_alias_and_drops_the_old_index(elasticsearch):
     assert not any(documents.client().indices.exists(index=name) for name in before)
     count = documents.client().count(index=documents.alias_name())["count"]
     assert count == IndexEntry.objects.count()
+
+
+def test_published_answers_are_found_without_personal_data(elasticsearch, django_capture_on_commit_callbacks):
+    from portal.participation import services
+    from portal.participation.models import Submission
+
+    submission, _ = services.submission_create(
+        data={"kind": "question", "title": "夜间公交线路何时开通", "content": "请问环市夜间公交线路什么时候开通?",
+              "publish_allowed": True, "contact_name": "黄先生", "contact_email": "huang@example.com"},
+        ip="192.0.2.1",
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        Submission.objects.filter(pk=submission.pk).update(status="answered", answer="预计年底开通。", is_public=True)
+        Submission.objects.get(pk=submission.pk).save()
+    entry = IndexEntry.objects.get(doc_id=f"answer:{submission.pk}")
+    assert "预计年底开通" in entry.body and "黄先生" not in entry.body + entry.body_terms
+    assert "huang" not in entry.body_terms
+    assert f"answer:{submission.pk}" in es_ids("夜间公交线路")

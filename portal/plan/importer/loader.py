@@ -245,6 +245,10 @@ def _load(data: dict, base_dir: Path, report: LoadReport):
 
     loader.page(home, UpdateIndexPage, "updates", {"title": "工作进展"}, None, "进展栏目")
 
+    from portal.participation.pages import ConsultationIndexPage
+
+    loader.page(home, ConsultationIndexPage, "consultations", {"title": "意见征集"}, None, "征集栏目")
+
 
 def load_plan(path: Path | None = None) -> LoadReport:
     """Validate the whole file first, then load it in one transaction: all or nothing."""

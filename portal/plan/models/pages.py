@@ -40,7 +40,12 @@ class HomePage(Page):
     intro = models.TextField(_("导语"), blank=True)
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["plan.DomainPage", "plan.MechanismIndexPage", "updates.UpdateIndexPage"]
+    subpage_types = [
+        "plan.DomainPage",
+        "plan.MechanismIndexPage",
+        "updates.UpdateIndexPage",
+        "participation.ConsultationIndexPage",
+    ]
     max_count = 1
     template = "plan/home_page.html"
 
