@@ -183,3 +183,18 @@ class EvaluationReport(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ReplyTemplate(models.Model):
+    """A reusable answer that moderators start from (they edit it before sending)."""
+
+    title = models.CharField(_("名称"), max_length=100, unique=True)
+    body = models.TextField(_("答复内容"))
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("答复模板")
+        verbose_name_plural = _("答复模板")
+
+    def __str__(self):
+        return self.title

@@ -12,7 +12,7 @@ from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import services
-from .models import EvaluationReport, Submission
+from .models import EvaluationReport, ReplyTemplate, Submission
 
 
 def mask(value: str) -> str:
@@ -43,8 +43,19 @@ class SubmissionFilterSet(WagtailFilterSet):
 
 
 class ModerationForm(forms.ModelForm):
+    reply_template = forms.ModelChoiceField(
+        queryset=ReplyTemplate.objects.all(),
+        required=False,
+        label=_("使用答复模板"),
+        help_text=_("答复为空时,用所选模板填入答复;请核对后再标记为已答复。"),
+    )
+
     def clean(self):
         cleaned = super().clean()
+        template = cleaned.get("reply_template")
+        if template and not (cleaned.get("answer") or "").strip():
+            cleaned["answer"] = template.body
+            self.instance.answer = template.body
         status = cleaned.get("status")
         if status == Submission.Status.REJECTED and not (cleaned.get("rejection_reason") or "").strip():
             self.add_error("rejection_reason", _("不予受理时必须填写理由,来信人将看到这一理由。"))
@@ -124,7 +135,18 @@ class SubmissionViewSet(ModelViewSet):
         from wagtail.admin.forms.models import WagtailAdminModelForm
 
         base = type("SubmissionModerationForm", (ModerationForm, WagtailAdminModelForm), {})
-        return forms.modelform_factory(self.model, form=base, fields=self.form_fields)
+        return forms.modelform_factory(self.model, form=base, fields=["reply_template", *self.form_fields])
+
+
+class ReplyTemplateViewSet(ModelViewSet):
+    model = ReplyTemplate
+    icon = "doc-empty"
+    menu_label = _("答复模板")
+    add_to_admin_menu = True
+    menu_order = 255
+    form_fields = ["title", "body"]
+    list_display = ["title"]
+    search_fields = ["title", "body"]
 
 
 class EvaluationReportViewSet(ModelViewSet):
@@ -140,6 +162,11 @@ class EvaluationReportViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_submission_viewset():
     return SubmissionViewSet("submissions")
+
+
+@hooks.register("register_admin_viewset")
+def register_reply_template_viewset():
+    return ReplyTemplateViewSet("reply_templates")
 
 
 @hooks.register("register_admin_viewset")

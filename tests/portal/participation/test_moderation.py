@@ -132,3 +132,13 @@ def test_export_leaves_out_personal_data_unless_the_role_allows(client, submissi
     assert "13800138000" not in str(editor_rows) and "li@example.com" not in str(editor_rows)
     office_rows = export_as(OFFICE)
     assert "13800138000" in str(office_rows) and "li@example.com" in str(office_rows)
+
+
+def test_reply_template_fills_an_empty_answer(client, moderator, submission):
+    from portal.participation.models import ReplyTemplate
+
+    template = ReplyTemplate.objects.create(title="已转办", body="您反映的问题已转交承办单位办理,我们将跟踪办理结果。")
+    response = edit(client, submission, status="answered", reply_template=template.pk, answer="")
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.answer == template.body and submission.status == "answered"
