@@ -39,6 +39,15 @@ def _entry_values(record: records.SearchRecord) -> dict:
     }
 
 
+def replace_database(items: Iterable[records.SearchRecord], batch_size: int = 500) -> None:
+    """Rebuild the whole table in one transaction with bulk inserts (readers see old or new, never half)."""
+    with transaction.atomic():
+        IndexEntry.objects.all().delete()
+        IndexEntry.objects.bulk_create(
+            (IndexEntry(doc_id=r.doc_id, **_entry_values(r)) for r in items), batch_size=batch_size
+        )
+
+
 def write_database(items: Iterable[records.SearchRecord]) -> None:
     with transaction.atomic():
         for record in items:

@@ -11,10 +11,8 @@ from elasticsearch.helpers import streaming_bulk
 from tqdm import tqdm
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from search import documents, indexing, records
-from search.models import IndexEntry
 
 
 class Command(BaseCommand):
@@ -28,9 +26,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         items = list(records.all_records())
         show = not options["no_progress"]
-        with transaction.atomic():
-            IndexEntry.objects.all().delete()
-            indexing.write_database(tqdm(items, desc="数据库索引", disable=not show, unit="条"))
+        indexing.replace_database(tqdm(items, desc="数据库索引", disable=not show, unit="条"))
         if documents.enabled():
             try:
                 self._rebuild_elasticsearch(items, show, options["keep_old"])
