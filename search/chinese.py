@@ -342,6 +342,7 @@ def bigrams(text: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=65536)  # the same words recur across documents; pypinyin is the slow part
 def _pinyin_pair(word: str) -> tuple[str, str] | None:
     """(full toneless pinyin, initials) of a Chinese word of 2..MAX_PINYIN_WORD characters."""
     if not (2 <= len(word) <= MAX_PINYIN_WORD) or not _CJK_RUN.fullmatch(word):
