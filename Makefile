@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-full test lint format bench venv load clean messages
+.PHONY: run run-full test lint format bench bench-search bench-feedback venv load clean messages
 
 venv: $(STAMP)
 
@@ -48,6 +48,12 @@ format: venv
 
 bench: venv
 	bash bench/run.sh
+
+bench-search: venv
+	bash bench/search.sh
+
+bench-feedback: venv
+	bash bench/feedback.sh
 
 clean:
 	bash scripts/elasticsearch.sh stop

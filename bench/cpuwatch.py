@@ -5,7 +5,8 @@
 The benchmark shares a 2-core machine with whatever else runs there (other test suites, a dev
 server, a browser). This runs COMMAND (latency.py or wrk), and from /proc compares the CPU time
 all processes used during it with the CPU time of the processes the benchmark owns: the trees
-under each --ours PID (gunicorn's master, PostgreSQL's postmaster) and COMMAND itself. What is
+under each --ours PID (gunicorn's master, PostgreSQL's postmaster), including their children that
+exited meanwhile (a database backend whose client has gone), and COMMAND itself. What is
 left is other work, which slows the figures down; it is printed after COMMAND's own output and
 appended to the file given with --log. COMMAND's exit status is passed on.
 """
@@ -28,7 +29,7 @@ def machine_busy():
 
 
 def processes():
-    """{pid: (ppid, cpu seconds)} for every process now."""
+    """{pid: (ppid, cpu seconds, cpu seconds of its children that have exited)} for every process now."""
     out = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -38,13 +39,17 @@ def processes():
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        out[int(name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK)
+        out[int(name)] = (
+            int(fields[1]),
+            (int(fields[11]) + int(fields[12])) / TICK,
+            (int(fields[13]) + int(fields[14])) / TICK,
+        )
     return out
 
 
 def tree(procs, roots):
     children = {}
-    for pid, (ppid, _) in procs.items():
+    for pid, (ppid, *_) in procs.items():
         children.setdefault(ppid, []).append(pid)
     seen, todo = set(), [r for r in roots if r in procs]
     while todo:
@@ -76,6 +81,10 @@ def main():
     for pid in ours_after:
         cpu = after[pid][1]
         ours += cpu - (before[pid][1] if pid in ours_before and pid in before else 0.0)
+        if pid in ours_before and pid in before:
+            # Children that ran and exited meanwhile (a PostgreSQL backend of a client that has
+            # disconnected) are gone from /proc: their CPU shows in their parent's reaped time.
+            ours += after[pid][2] - before[pid][2]
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     ours += usage.ru_utime + usage.ru_stime  # the command itself
     wall = t1 - t0

@@ -1,0 +1,152 @@
+"""Figures table from one bench/search.sh run: python bench/search_report.py RESULTS_DIR.
+
+Reads rebuild.json, profile.json, latency-es.json, latency-db.json (written by search_corpus.py,
+search_profile.py and search_latency.py), wrk-search.txt and machine.txt; prints one table,
+checks the targets of the issue (search view p95 ≤ 50 ms on Elasticsearch with the real content
+plus ≥ 10,000 generated documents; full rebuild of 10,000 documents ≤ 30 s), and writes summary.md.
+Exits 1 when wrk saw errors (an error page is fast and would flatter the figure).
+"""
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import wrk_figures  # noqa: E402
+
+TARGET_P95_MS = 50
+TARGET_REBUILD_S = 30
+TARGET_DOCS = 10_000
+DEFAULT_SEARCH_TIMEOUT = 0.8
+
+
+def row(label, value, target=""):
+    return f"| {label} | {value} | {target} |"
+
+
+def load(results, name):
+    path = results / name
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def main():
+    results = Path(sys.argv[1])
+    rebuild = load(results, "rebuild.json")
+    profile = load(results, "profile.json") or {}
+    es = load(results, "latency-es.json")
+    db = load(results, "latency-db.json")
+    wrk_file = results / "wrk-search.txt"
+    wrk = wrk_figures(wrk_file.read_text()) if wrk_file.exists() else {}
+
+    lines = ["| figure | value | target |", "|---|---:|---|"]
+    checks, problems = [], []
+    if rebuild:
+        r = rebuild
+        analysis = r["database_analysis_s"] + r["es_analysis_s"]
+        es_parts = (
+            f"analysis {r['es_analysis_s']:.1f} s, bulk HTTP {r['es_bulk_http_s']:.1f} s, "
+            f"refresh + swap {r['es_refresh_swap_s']:.1f} s"
+        )
+        lines += [
+            row(
+                "documents indexed",
+                f"{r['records']} ({r['real_records']} real + {r['generated_records']} generated)",
+                "≥ 10,000 generated",
+            ),
+            row("full rebuild (`rebuild_search_index`)", f"{r['total_s']:.1f} s", f"≤ {TARGET_REBUILD_S} s"),
+            row("&nbsp; collect real records", f"{r['collect_s']:.1f} s"),
+            row(
+                f"&nbsp; database table (analysis {r['database_analysis_s']:.1f} s, SQL {r['database_sql_s']:.1f} s)",
+                f"{r['database_s']:.1f} s",
+            ),
+            row(f"&nbsp; Elasticsearch ({es_parts})", f"{r['elasticsearch_s']:.1f} s"),
+            row(
+                f"&nbsp; Python analysis in all ({r['analysis_calls'] / r['records']:g} index_terms calls per record)",
+                f"{analysis:.1f} s",
+            ),
+            row("&nbsp; slowest bulk request (500 documents)", f"{r['es_bulk_max_s']:.2f} s", "< SEARCH_TIMEOUT"),
+        ]
+        ok = r["total_s"] <= TARGET_REBUILD_S
+        checks.append(
+            f"full rebuild of {r['records']} documents: {r['total_s']:.1f} s (target ≤ {TARGET_REBUILD_S} s) "
+            f"{'met' if ok else 'MISSED'}; its Elasticsearch part alone {r['elasticsearch_s']:.1f} s "
+            f"{'(would meet it)' if r['elasticsearch_s'] <= TARGET_REBUILD_S else '(misses it too)'}"
+        )
+        if r["generated_records"] < TARGET_DOCS:
+            problems.append(f"only {r['generated_records']} generated documents (the target needs ≥ {TARGET_DOCS})")
+        if r["es_bulk_max_s"] > DEFAULT_SEARCH_TIMEOUT and r.get("search_timeout", 0) > DEFAULT_SEARCH_TIMEOUT:
+            problems.append(
+                f"a bulk request took {r['es_bulk_max_s']:.2f} s: with the default SEARCH_TIMEOUT "
+                f"({DEFAULT_SEARCH_TIMEOUT} s), which the indexing client also uses, the rebuild fails "
+                f"(this run used SEARCH_TIMEOUT={r['search_timeout']:g} for the rebuild only)"
+            )
+    for label, lat in (("Elasticsearch", es), ("database engine", db)):
+        if not lat:
+            continue
+        a = lat["all"]
+        target = f"p95 ≤ {TARGET_P95_MS} ms" if label == "Elasticsearch" else "(no target)"
+        lines.append(
+            f"| search view, {label}: p50 / p95 ({a['requests']} requests, {lat['queries']} queries) "
+            f"| {a['median_ms']:.1f} / {a['p95_ms']:.1f} ms | {target} |"
+        )
+        for group, g in lat["groups"].items():
+            lines.append(f"| &nbsp; {group} ({g['requests']}) | {g['median_ms']:.1f} / {g['p95_ms']:.1f} ms | |")
+    if es:
+        a = es["all"]
+        ok = a["p95_ms"] <= TARGET_P95_MS
+        checks.append(
+            f"search view p95 on Elasticsearch: {a['p95_ms']:.1f} ms over {a['requests']} requests "
+            f"(target ≤ {TARGET_P95_MS} ms) {'met' if ok else 'MISSED'}; p50 {a['median_ms']:.1f} ms"
+        )
+        zero = [q for q, row in es["per_query"].items() if not row["total"]]
+        if zero:
+            problems.append(f"queries that found nothing (cheap, flatter the figure): {', '.join(zero)}")
+    if wrk:
+        lines.append(
+            f"| wrk -t2 -c8 on `/search/?q=入园率` (Elasticsearch) | {wrk.get('rps', 0):.1f} req/s "
+            f"(p50 {wrk.get('p50')}, p99 {wrk.get('p99')}) | (reported) |"
+        )
+        if wrk.get("non2xx") or wrk.get("socket_errors"):
+            problems.append(f"wrk saw {wrk['non2xx']} non-2xx responses, socket errors {wrk['socket_errors']}")
+    if profile:
+        lines += ["", "Where a request's time goes (in-process, mean ms per request and share of the total):", ""]
+        lines.append(
+            "| engine | requests | median | mean | analysis | engine | (ES took) | (engine SQL) | snippets | render "
+            "| (render SQL) | other SQL | other |"
+        )
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for engine, p in profile.items():
+            mean, share = p["mean_ms"], p["share_pct"]
+            cells = [
+                f"{mean[key]:.1f} ({share[key]:.0f}%)" if mean.get(key) else "–"
+                for key in ("engine", "es_took", "engine_sql", "snippets", "render", "render_sql", "sql", "other")
+            ]
+            analysis = mean["analysis"] + mean["corrections"]
+            head = [
+                engine,
+                str(p["requests"]),
+                f"{p['median_ms']['total']:.1f}",
+                f"{mean['total']:.1f}",
+                f"{analysis:.1f}",
+            ]
+            lines.append("| " + " | ".join(head + cells) + " |")
+
+    table = "\n".join(lines)
+    print(table)
+    machine = results / "machine.txt"
+    if machine.exists():
+        print("\nmachine: " + machine.read_text().strip().replace("\n", "\n  "))
+    print("\ntargets:")
+    for line in checks:
+        print(f"  {line}")
+    if problems:
+        print("\nflags:")
+        for line in problems:
+            print(f"  {line}")
+    notes = checks + problems + (machine.read_text().strip().splitlines() if machine.exists() else [])
+    (results / "summary.md").write_text(table + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n", encoding="utf-8")
+    return 1 if any(p.startswith("wrk saw") for p in problems) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
