@@ -21,7 +21,13 @@ def enabled() -> bool:
 
 
 def client() -> Elasticsearch:
+    """For searches: a short timeout, so a slow cluster falls back to the database quickly."""
     return _client_for(settings.ELASTICSEARCH_URL, settings.SEARCH_TIMEOUT)
+
+
+def index_client() -> Elasticsearch:
+    """For writes (bulk indexing, index and alias management): large bulk requests take seconds."""
+    return _client_for(settings.ELASTICSEARCH_URL, settings.SEARCH_INDEX_TIMEOUT)
 
 
 @functools.cache
@@ -69,14 +75,14 @@ def new_index_name() -> str:
 
 def create_index(name: str) -> None:
     mapping = ContentDocument._doc_type.mapping.to_dict()
-    client().indices.create(index=name, settings=INDEX_SETTINGS, mappings=mapping)
+    index_client().indices.create(index=name, settings=INDEX_SETTINGS, mappings=mapping)
 
 
 def current_indices() -> list[str]:
     alias = alias_name()
-    if not client().indices.exists_alias(name=alias):
+    if not index_client().indices.exists_alias(name=alias):
         return []
-    return list(client().indices.get_alias(name=alias))
+    return list(index_client().indices.get_alias(name=alias))
 
 
 def swap_alias(new_index: str) -> list[str]:
@@ -85,7 +91,7 @@ def swap_alias(new_index: str) -> list[str]:
     old = current_indices()
     actions = [{"remove": {"index": index, "alias": alias}} for index in old]
     actions.append({"add": {"index": new_index, "alias": alias}})
-    client().indices.update_aliases(actions=actions)
+    index_client().indices.update_aliases(actions=actions)
     return old
 
 

@@ -62,7 +62,7 @@ def write(items: Iterable[records.SearchRecord]) -> int:
         try:
             documents.ensure_index()
             actions = (documents.ContentDocument.from_record(r).to_dict(include_meta=True) for r in items)
-            bulk(documents.client(), actions, index=documents.alias_name(), refresh=False)
+            bulk(documents.index_client(), actions, index=documents.alias_name(), refresh=False)
         except (TransportError, ApiError) as error:
             logger.warning("Elasticsearch did not take %d records: %s", len(items), error)
     return len(items)
@@ -74,7 +74,7 @@ def remove(doc_ids: Iterable[str]) -> None:
     if doc_ids and documents.enabled():
         try:
             actions = ({"_op_type": "delete", "_id": doc_id} for doc_id in doc_ids)
-            bulk(documents.client(), actions, index=documents.alias_name(), raise_on_error=False, refresh=False)
+            bulk(documents.index_client(), actions, index=documents.alias_name(), raise_on_error=False, refresh=False)
         except (TransportError, ApiError) as error:
             logger.warning("Elasticsearch did not remove %s: %s", doc_ids, error)
 

@@ -132,6 +132,7 @@ TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks.b
 # Search: Elasticsearch when ELASTICSEARCH_URL is set, else the database engine with the same analysis.
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 SEARCH_TIMEOUT = env.float("SEARCH_TIMEOUT", default=0.8)
+SEARCH_INDEX_TIMEOUT = env.float("SEARCH_INDEX_TIMEOUT", default=30)
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="portal-dev")
 
 # Feedback: reCAPTCHA through django-recaptcha. No keys (as in `make run`) means no widget; v2 checkbox by

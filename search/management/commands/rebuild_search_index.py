@@ -39,14 +39,16 @@ class Command(BaseCommand):
         documents.create_index(name)
         actions = (documents.ContentDocument.from_record(r).to_dict(include_meta=True) for r in items)
         progress = tqdm(total=len(items), desc="Elasticsearch", disable=not show, unit="条")
-        for ok, info in streaming_bulk(documents.client(), actions, index=name, chunk_size=500, raise_on_error=False):
+        for ok, info in streaming_bulk(
+            documents.index_client(), actions, index=name, chunk_size=500, raise_on_error=False
+        ):
             if not ok:
                 raise CommandError(f"索引写入失败:{info}")
             progress.update(1)
         progress.close()
-        documents.client().indices.refresh(index=name)
+        documents.index_client().indices.refresh(index=name)
         old = documents.swap_alias(name)
         if not keep_old:
             for index in old:
-                documents.client().indices.delete(index=index, ignore_unavailable=True)
+                documents.index_client().indices.delete(index=index, ignore_unavailable=True)
         self.stdout.write(f"别名 {documents.alias_name()} → {name}")
