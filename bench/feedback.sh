@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Feedback form under sustained load (`make bench-feedback`): see bench/README.md, "Feedback form".
+# Feedback form under sustained load (`make bench-feedback`): see bench/README.md, "Feedback form benchmark".
 #   PostgreSQL via scripts/postgres.sh (a cluster of its own), database portal_feedback_bench
 #   (plan + sample data, dev settings), an in-process profile of one GET + POST round, then gunicorn
 #   with production settings in each configuration of BENCH_FEEDBACK_CONFIGS (2 sync workers first:
@@ -7,8 +7,8 @@
 #   for 30 s, and a check that every accepted submission is in the database; a figures table last.
 # reCAPTCHA off (no keys), the per-IP rate limits raised to 1,000,000 (all clients are 127.0.0.1),
 # no staff mail (PARTICIPATION_STAFF_EMAILS unset), no Elasticsearch.
-# Traffic goes to 127.0.0.1 only; every step is bounded in time (about 3 minutes with three
-# configurations once PostgreSQL is installed). Results land in bench/results/ (git-ignored).
+# Traffic goes to 127.0.0.1 only; every step is bounded in time (about 3 minutes with the four
+# default configurations once PostgreSQL is installed). Results land in bench/results/ (git-ignored).
 #
 # Environment: BENCH_FEEDBACK_CONFIGS (default "w2 w4 w2t4 w2p": -w 2; -w 4; -w 2 --threads 4;
 # a trailing p = POST only: each client GETs the form once, in its warm-up, then only POSTs),
