@@ -93,6 +93,8 @@ class Submission(models.Model):
     personal_data_erased_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
 
     objects = SubmissionQuerySet.as_manager()
+    # Citizens' submissions reference nothing staff need to trace in Wagtail's reference index.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["-created_at"]

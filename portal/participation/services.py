@@ -39,7 +39,7 @@ def submission_create(*, data: dict, ip: str | None, quarantined: bool = False) 
     )
     # The number comes from the primary key, so parallel submissions can never collide.
     submission.number = f"TS{timezone.localdate(now):%Y}{submission.pk:07d}"
-    submission.save(update_fields=["number"])
+    Submission.objects.filter(pk=submission.pk).update(number=submission.number)  # no second save() signals
     SubmissionEvent.objects.create(submission=submission, status=Submission.Status.RECEIVED, created_at=now)
     transaction.on_commit(lambda: _notify_staff(submission.pk))
     return submission, code
