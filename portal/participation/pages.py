@@ -11,8 +11,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from portal.core.pages import AncestryMixin
 
-class ConsultationIndexPage(Page):
+
+class ConsultationIndexPage(AncestryMixin, Page):
     intro = models.TextField(_("导语"), blank=True)
 
     parent_page_types = ["plan.HomePage"]
@@ -30,7 +32,7 @@ class ConsultationIndexPage(Page):
         return context
 
 
-class ConsultationPage(Page):
+class ConsultationPage(AncestryMixin, Page):
     domain = models.ForeignKey(
         "plan.DomainPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("领域")
     )

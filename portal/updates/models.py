@@ -10,10 +10,12 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from portal.core.pages import AncestryMixin
+
 from .blocks import UpdateBodyBlock
 
 
-class UpdateIndexPage(Page):
+class UpdateIndexPage(AncestryMixin, Page):
     intro = models.TextField(_("导语"), blank=True)
 
     parent_page_types = ["plan.HomePage"]
@@ -36,7 +38,7 @@ class UpdateIndexPage(Page):
         return context
 
 
-class UpdatePage(Page):
+class UpdatePage(AncestryMixin, Page):
     date = models.DateTimeField(_("发布日期"), default=timezone.now)
     source = models.CharField(_("来源"), max_length=100, default="领导小组办公室")
     summary = models.TextField(_("摘要"), max_length=500)

@@ -23,6 +23,7 @@ from wagtail.models import (
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from portal.core.pages import AncestryMixin
 from portal.plan import status as rules
 
 from .document import Plan
@@ -44,7 +45,7 @@ class IndicatorQuerySet(PageQuerySet):
         )
 
 
-class IndicatorPage(Page):
+class IndicatorPage(AncestryMixin, Page):
     code = models.SlugField(_("指标编号"), max_length=20, unique=True)
     unit = models.CharField(_("单位"), max_length=20, blank=True)
     comparator = models.CharField(_("目标关系"), max_length=5, choices=rules.Comparator.choices)
@@ -105,7 +106,7 @@ class IndicatorPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(
-            section=self.get_parent().specific,
+            section=self.cached_ancestors[-1].specific,
             roles=self.responsible_roles(),
             chart=line_chart(self, width=640, height=260),
         )
@@ -115,7 +116,7 @@ class IndicatorPage(Page):
         """Departments from the nearest ancestor (task, then domain) that names any."""
         from .departments import Responsibility, group_by_role
 
-        ancestors = {page.pk: page.depth for page in self.get_ancestors()}
+        ancestors = {page.pk: page.depth for page in self.cached_ancestors}
         rows = Responsibility.objects.filter(page_id__in=ancestors).select_related("department")
         by_page = {}
         for row in rows.order_by("sort_order", "pk"):

@@ -14,6 +14,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Page
 from wagtail.search import index
 
+from portal.core.pages import AncestryMixin
 from portal.plan import status as rules
 
 from .departments import Responsibility, group_by_role
@@ -31,12 +32,16 @@ def ordered_responsibilities(page):
     return page.responsibilities.select_related("department").order_by("sort_order", "pk")
 
 
+def ordered_responsibilities_of(pages):
+    return Responsibility.objects.filter(page__in=pages).select_related("department").order_by("sort_order", "pk")
+
+
 def status_counts(indicators) -> dict[str, int]:
     counts = Counter(indicator.current_status for indicator in indicators)
     return {status.value: counts.get(status.value, 0) for status in rules.Status}
 
 
-class HomePage(Page):
+class HomePage(AncestryMixin, Page):
     intro = models.TextField(_("导语"), blank=True)
 
     parent_page_types = ["wagtailcore.Page"]
@@ -77,7 +82,7 @@ class HomePage(Page):
         return context
 
 
-class DomainPage(Page):
+class DomainPage(AncestryMixin, Page):
     number = models.PositiveSmallIntegerField(_("序号"))
     goal = models.TextField(_("目标"))
 
@@ -93,7 +98,7 @@ class DomainPage(Page):
         verbose_name_plural = _("服务领域")
 
     def get_tasks(self):
-        return TaskPage.objects.child_of(self).live().order_by("path").prefetch_related(responsibilities_prefetch())
+        return TaskPage.objects.child_of(self).live().order_by("path")
 
     def get_indicators(self):
         return IndicatorPage.objects.descendant_of(self).live().order_by("path").with_live_measurements()
@@ -107,9 +112,14 @@ class DomainPage(Page):
         by_parent = defaultdict(list)
         for indicator in indicators:
             by_parent[indicator.path[:-4]].append(indicator)
+        # The domain's departments and every task's in one query.
+        by_page = defaultdict(list)
+        for row in ordered_responsibilities_of([self, *tasks]):
+            by_page[row.page_id].append(row)
         for task in tasks:
             task.indicator_list = by_parent.get(task.path, [])
-        roles = group_by_role(ordered_responsibilities(self))
+            task.responsibility_list = by_page[task.pk]
+        roles = group_by_role(by_page[self.pk])
         context.update(
             tasks=tasks,
             indicators=indicators,
@@ -122,7 +132,7 @@ class DomainPage(Page):
         return context
 
 
-class TaskPage(Page):
+class TaskPage(AncestryMixin, Page):
     class Progress(models.TextChoices):
         NOT_STARTED = "not_started", _("未启动")
         IN_PROGRESS = "in_progress", _("推进中")
@@ -153,7 +163,7 @@ class TaskPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        parent = self.get_parent().specific
+        parent = self.cached_ancestors[-1].specific
         own = list(ordered_responsibilities(self))
         # Where the plan names departments for the whole domain, they hold for each of its tasks.
         inherited = not own
@@ -170,7 +180,7 @@ class TaskPage(Page):
         return context
 
 
-class MechanismIndexPage(Page):
+class MechanismIndexPage(AncestryMixin, Page):
     intro = models.TextField(_("导语"), blank=True)
 
     parent_page_types = ["plan.HomePage"]
@@ -202,7 +212,7 @@ class MechanismIndexPage(Page):
         return context
 
 
-class MechanismPage(Page):
+class MechanismPage(AncestryMixin, Page):
     number = models.PositiveSmallIntegerField(_("序号"))
     text = models.TextField(_("方案原文"), blank=True)
 

@@ -129,3 +129,25 @@ def test_home_query_count_does_not_grow_with_domains(client, home):
     before = _queries(client, "/")
     _domain_with(home, 10)
     assert _queries(client, "/") == before
+
+
+def test_breadcrumbs_lead_home_then_domain_then_task(client):
+    indicator = IndicatorPage.objects.get(code="edu-01")
+    html = get(client, indicator.url)
+    trail = html[html.index('class="wrap breadcrumbs"') : html.index('aria-current="page"')]
+    task = indicator.get_parent()
+    positions = [trail.index(text) for text in ("首页", "公共教育", task.title)]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("restricted", ["domain", "task"])
+def test_private_pages_and_their_children_stay_private(client, restricted):
+    from wagtail.models import PageViewRestriction
+
+    indicator = IndicatorPage.objects.get(code="edu-01")
+    task = indicator.get_parent()
+    target = task if restricted == "task" else task.get_parent()
+    PageViewRestriction.objects.create(page=target, restriction_type=PageViewRestriction.LOGIN)
+    for page in (target, indicator):
+        response = client.get(page.url)
+        assert response.status_code == 302 and "login" in response["Location"], page.url
