@@ -1,11 +1,15 @@
 """The public feedback form: explicit fields, plain-Chinese errors keyed by field, sanitized text."""
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.error import URLError
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from wagtail.models import Page
 
 from portal.core import sanitize
 from portal.plan.models import DomainPage, TaskPage
@@ -53,6 +57,35 @@ def build_captcha_field():
     )
 
 
+def task_label(number, title) -> str:
+    return f"{number}. {title}"
+
+
+def context_choices():
+    """Domains, and live tasks grouped under their domain or mechanism: (value, label) pairs, no page objects."""
+    domains = list(DomainPage.objects.live().order_by("path").values_list("pk", "title"))
+    tasks = list(TaskPage.objects.live().order_by("path").values_list("pk", "number", "title", "path"))
+    parents = dict(Page.objects.filter(path__in={path[:-4] for *_, path in tasks}).values_list("path", "title"))
+    groups = {}
+    for pk, number, title, path in tasks:
+        groups.setdefault(parents.get(path[:-4], ""), []).append((pk, task_label(number, title)))
+    return domains, list(groups.items())
+
+
+@dataclass
+class Place:
+    """Where an embedded form sits: a domain page (its tasks to choose from) or a task page."""
+
+    domain: Page | None
+    tasks: Sequence[Page] = ()
+    task: Page | None = None
+
+    def choices(self):
+        domains = [(self.domain.pk, self.domain.title)] if self.domain else []
+        tasks = [self.task] if self.task else self.tasks
+        return domains, [(t.pk, task_label(t.number, t.title)) for t in tasks]
+
+
 class SubmissionForm(forms.ModelForm):
     # A field people never see: bots fill it in.
     website = forms.CharField(
@@ -85,17 +118,28 @@ class SubmissionForm(forms.ModelForm):
             "contact_email": {"invalid": _("电子邮箱格式不正确,例如:name@example.com。")},
         }
 
-    def __init__(self, *args, consultation=None, **kwargs):
+    def __init__(self, *args, consultation=None, place=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.consultation = consultation
         for i, question in enumerate(consultation.question_list() if consultation else [], start=1):
             self.fields[f"answer_{i}"] = forms.CharField(
                 label=question, required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
             )
-        self.fields["domain"].queryset = DomainPage.objects.live().order_by("path")
-        self.fields["domain"].empty_label = _("(不限领域)")
-        self.fields["task"].queryset = TaskPage.objects.live().order_by("path")
-        self.fields["task"].empty_label = _("(不限任务)")
+        self.fields["domain"].queryset = DomainPage.objects.live()
+        self.fields["task"].queryset = TaskPage.objects.live()
+        # Choices are set from light queries or from pages the caller already holds: the querysets
+        # above only validate what is posted. Building them from page objects took a third of the
+        # form page's time.
+        if place is None:
+            domain_choices, task_choices = context_choices()
+        else:
+            domain_choices, task_choices = place.choices()
+            if place.domain:
+                self.initial.setdefault("domain", place.domain.pk)
+            if place.task:
+                self.initial.setdefault("task", place.task.pk)
+        self.fields["domain"].choices = [("", _("(不限领域)")), *domain_choices]
+        self.fields["task"].choices = [("", _("(不限任务)")), *task_choices]
         self.fields["domain"].error_messages["invalid_choice"] = _("所选领域不存在,请重新选择。")
         self.fields["task"].error_messages["invalid_choice"] = _("所选任务不存在,请重新选择。")
         self.fields["kind"].choices = Submission.Kind.choices

@@ -1,5 +1,6 @@
 """Public participation pages: the form, its confirmation, tracking, and published answers."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,7 +12,12 @@ from . import ratelimit, services
 from .forms import SubmissionForm, TrackForm, captcha_configured
 from .models import Submission
 
-SESSION_RECEIPT = "participation_receipt"
+# The receipt travels from the POST to the thanks page in a short-lived signed cookie rather
+# than the session: a database session would cost every submission another write.
+RECEIPT_COOKIE = "feedback_receipt"
+RECEIPT_SALT = "participation.receipt"
+RECEIPT_MAX_AGE = 600
+RECEIPT_PATH = "/feedback/"
 
 
 def _initial(request) -> dict:
@@ -59,8 +65,18 @@ def feedback(request):
             submission, code = services.submission_create(
                 data=form.submission_data(), ip=ip, quarantined=form.captcha_unreachable
             )
-            request.session[SESSION_RECEIPT] = {"number": submission.number, "code": code}
-            return redirect("participation:thanks")
+            response = redirect("participation:thanks")
+            response.set_signed_cookie(
+                RECEIPT_COOKIE,
+                f"{submission.number}:{code}",
+                salt=RECEIPT_SALT,
+                max_age=RECEIPT_MAX_AGE,
+                path=RECEIPT_PATH,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
     else:
         form = SubmissionForm(initial=_initial(request), consultation=consultation)
     context = {
@@ -73,11 +89,15 @@ def feedback(request):
 
 
 def thanks(request):
-    receipt = request.session.pop(SESSION_RECEIPT, None)
-    if not receipt:
+    receipt = request.get_signed_cookie(RECEIPT_COOKIE, default="", salt=RECEIPT_SALT, max_age=RECEIPT_MAX_AGE)
+    number, _sep, code = receipt.partition(":")
+    submission = Submission.objects.filter(number=number).first() if number and code else None
+    if submission is None:
         return redirect("participation:track")
-    submission = Submission.objects.get(number=receipt["number"])
-    return render(request, "participation/thanks.html", {"submission": submission, "code": receipt["code"]})
+    response = render(request, "participation/thanks.html", {"submission": submission, "code": code})
+    # Shown once: a reload, or the next person at a shared computer, finds the tracking form instead.
+    response.delete_cookie(RECEIPT_COOKIE, path=RECEIPT_PATH, samesite="Lax")
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -315,3 +315,16 @@ def test_any_text_becomes_inert_plain_text(value, max_length, multiline):
     stored = clean_text(value, max_length=max_length, multiline=multiline)
     assert_clean(stored, max_length=max_length, multiline=multiline)
     assert_shown_as_plain_text(stored)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(value=citizen_text.map(lambda text: text.replace("<", "")), multiline=st.booleans())
+def test_text_without_a_tag_opener_skips_the_parser_with_the_same_result(value, multiline):
+    """The fast path for text with no `<` must store exactly what the parser would have made of it."""
+    from unittest import mock
+
+    from portal.core import sanitize
+
+    fast = clean_text(value, max_length=80, multiline=multiline)
+    with mock.patch.object(sanitize, "_strip_tags", sanitize._parse_out_tags):
+        assert clean_text(value, max_length=80, multiline=multiline) == fast

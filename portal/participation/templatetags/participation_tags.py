@@ -1,0 +1,33 @@
+"""The feedback form embedded where residents read about a domain or a task."""
+
+from django import template
+
+from portal.participation.forms import Place, SubmissionForm, captcha_configured
+from portal.participation.models import Submission
+from portal.plan.models import DomainPage
+
+register = template.Library()
+
+
+@register.inclusion_tag("participation/includes/embedded_form.html", takes_context=True)
+def feedback_form(context, domain, tasks=(), task=None):
+    """The form with its place preselected, built from pages the page already holds (no queries).
+
+    It posts to /feedback/: the answer is the receipt, or the full form with the errors and
+    everything the resident typed.
+    """
+    # A mechanism item's parent is a mechanism, not a domain: the task alone says where it belongs.
+    place = Place(domain=domain if isinstance(domain, DomainPage) else None, tasks=tasks, task=task)
+    fields = SubmissionForm.base_fields
+    captcha = None
+    if captcha_configured():
+        form = SubmissionForm(place=place)
+        captcha = form["captcha"]
+    return {
+        "place": place,
+        "fields": fields,
+        "kinds": Submission.Kind.choices,
+        "task_choices": place.choices()[1],
+        "captcha": captcha,
+        "csrf_token": context.get("csrf_token"),
+    }
