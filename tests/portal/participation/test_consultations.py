@@ -11,7 +11,7 @@ from portal.participation.models import Submission
 from portal.participation.pages import ConsultationIndexPage, ConsultationPage
 from portal.plan.models import DomainPage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("google")]
 
 
 @pytest.fixture
@@ -45,16 +45,6 @@ def opinion(consultation, **extra):
         "g-recaptcha-response": "t",
         **extra,
     }
-
-
-@pytest.fixture(autouse=True)
-def google_says_yes(monkeypatch):
-    import io
-    import json
-
-    monkeypatch.setattr(
-        "django_recaptcha.client.recaptcha_request", lambda params: io.BytesIO(json.dumps({"success": True}).encode())
-    )
 
 
 def test_open_consultation_shows_questions_and_takes_opinions(client, consultation):

@@ -7,7 +7,6 @@ import pytest
 from portal.participation.forms import SubmissionForm
 from portal.participation.models import Submission
 from portal.plan.models import DomainPage, MechanismPage, TaskPage
-from tests.portal.participation.test_feedback import google  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 

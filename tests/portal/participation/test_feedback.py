@@ -1,7 +1,5 @@
 """The public form through the test client: saved first, clear errors, reCAPTCHA pass/fail/unreachable."""
 
-import io
-import json
 import threading
 from urllib.error import URLError
 
@@ -15,27 +13,6 @@ from portal.participation.models import Submission
 from portal.plan.models import DomainPage, TaskPage
 
 pytestmark = pytest.mark.django_db
-
-
-class FakeGoogle:
-    """Google's siteverify answered at its HTTP boundary; the real django-recaptcha code runs around it."""
-
-    def __init__(self, monkeypatch):
-        self.calls = []
-        self.answer = {"success": True}
-        self.error = None
-        monkeypatch.setattr("django_recaptcha.client.recaptcha_request", self)
-
-    def __call__(self, params):
-        self.calls.append(params)
-        if self.error:
-            raise self.error
-        return io.BytesIO(json.dumps(self.answer).encode())
-
-
-@pytest.fixture
-def google(monkeypatch):
-    return FakeGoogle(monkeypatch)
 
 
 BASE = {

@@ -1,7 +1,5 @@
 """Hostile and random input through the real form: never a 5xx, never stored unsanitized."""
 
-import io
-import json
 from html.parser import HTMLParser
 
 import pytest
@@ -12,14 +10,7 @@ from portal.core import sanitize
 from portal.participation.models import Submission
 from tests.portal.core.hostile_inputs import HOSTILE
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def google_says_yes(monkeypatch):
-    monkeypatch.setattr(
-        "django_recaptcha.client.recaptcha_request", lambda params: io.BytesIO(json.dumps({"success": True}).encode())
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("google")]
 
 
 @pytest.fixture(autouse=True)
