@@ -61,15 +61,18 @@ def task_label(number, title) -> str:
     return f"{number}. {title}"
 
 
-def context_choices():
-    """Domains, and live tasks grouped under their domain or mechanism: (value, label) pairs, no page objects."""
-    domains = list(DomainPage.objects.live().order_by("path").values_list("pk", "title"))
+def domain_choices():
+    return [("", _("(不限领域)")), *DomainPage.objects.live().order_by("path").values_list("pk", "title")]
+
+
+def task_choices():
+    """Live tasks grouped under their domain or mechanism: (value, label) pairs, no page objects."""
     tasks = list(TaskPage.objects.live().order_by("path").values_list("pk", "number", "title", "path"))
     parents = dict(Page.objects.filter(path__in={path[:-4] for *_, path in tasks}).values_list("path", "title"))
     groups = {}
     for pk, number, title, path in tasks:
         groups.setdefault(parents.get(path[:-4], ""), []).append((pk, task_label(number, title)))
-    return domains, list(groups.items())
+    return [("", _("(不限任务)")), *groups.items()]
 
 
 @dataclass
@@ -80,10 +83,8 @@ class Place:
     tasks: Sequence[Page] = ()
     task: Page | None = None
 
-    def choices(self):
-        domains = [(self.domain.pk, self.domain.title)] if self.domain else []
-        tasks = [self.task] if self.task else self.tasks
-        return domains, [(t.pk, task_label(t.number, t.title)) for t in tasks]
+    def task_choices(self):
+        return [(t.pk, task_label(t.number, t.title)) for t in ([self.task] if self.task else self.tasks)]
 
 
 class SubmissionForm(forms.ModelForm):
@@ -118,7 +119,7 @@ class SubmissionForm(forms.ModelForm):
             "contact_email": {"invalid": _("电子邮箱格式不正确,例如:name@example.com。")},
         }
 
-    def __init__(self, *args, consultation=None, place=None, **kwargs):
+    def __init__(self, *args, consultation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.consultation = consultation
         for i, question in enumerate(consultation.question_list() if consultation else [], start=1):
@@ -127,19 +128,11 @@ class SubmissionForm(forms.ModelForm):
             )
         self.fields["domain"].queryset = DomainPage.objects.live()
         self.fields["task"].queryset = TaskPage.objects.live()
-        # Choices are set from light queries or from pages the caller already holds: the querysets
-        # above only validate what is posted. Building them from page objects took a third of the
-        # form page's time.
-        if place is None:
-            domain_choices, task_choices = context_choices()
-        else:
-            domain_choices, task_choices = place.choices()
-            if place.domain:
-                self.initial.setdefault("domain", place.domain.pk)
-            if place.task:
-                self.initial.setdefault("task", place.task.pk)
-        self.fields["domain"].choices = [("", _("(不限领域)")), *domain_choices]
-        self.fields["task"].choices = [("", _("(不限任务)")), *task_choices]
+        # The querysets above only validate what is posted. The choices shown come from light
+        # queries (page objects took a third of the form page's time), run only if the form is
+        # rendered: a valid submission never reads them.
+        self.fields["domain"].choices = domain_choices
+        self.fields["task"].choices = task_choices
         self.fields["domain"].error_messages["invalid_choice"] = _("所选领域不存在,请重新选择。")
         self.fields["task"].error_messages["invalid_choice"] = _("所选任务不存在,请重新选择。")
         self.fields["kind"].choices = Submission.Kind.choices

@@ -19,15 +19,12 @@ def feedback_form(context, domain, tasks=(), task=None):
     # A mechanism item's parent is a mechanism, not a domain: the task alone says where it belongs.
     place = Place(domain=domain if isinstance(domain, DomainPage) else None, tasks=tasks, task=task)
     fields = SubmissionForm.base_fields
-    captcha = None
-    if captcha_configured():
-        form = SubmissionForm(place=place)
-        captcha = form["captcha"]
+    captcha = SubmissionForm()["captcha"] if captcha_configured() else None
     return {
         "place": place,
         "fields": fields,
         "kinds": Submission.Kind.choices,
-        "task_choices": place.choices()[1],
+        "task_choices": place.task_choices(),
         "captcha": captcha,
         "csrf_token": context.get("csrf_token"),
     }
