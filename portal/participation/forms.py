@@ -1,5 +1,6 @@
 """The public feedback form: explicit fields, plain-Chinese errors keyed by field, sanitized text."""
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from portal.core import sanitize
+from portal.core.widgets import QuickSelect
 from portal.plan.models import DomainPage, TaskPage
 
 from .models import Submission
@@ -107,6 +109,8 @@ class SubmissionForm(forms.ModelForm):
             "contact_email",
         ]
         widgets = {
+            "domain": QuickSelect,
+            "task": QuickSelect,
             "kind": forms.RadioSelect,
             "content": forms.Textarea(attrs={"rows": 8, "maxlength": 3000}),
             "title": forms.TextInput(attrs={"maxlength": 100}),
@@ -131,8 +135,8 @@ class SubmissionForm(forms.ModelForm):
         # The querysets above only validate what is posted. The choices shown come from light
         # queries (page objects took a third of the form page's time), run only if the form is
         # rendered: a valid submission never reads them.
-        self.fields["domain"].choices = domain_choices
-        self.fields["task"].choices = task_choices
+        self.fields["domain"].choices = functools.cache(domain_choices)  # a select reads its choices twice
+        self.fields["task"].choices = functools.cache(task_choices)
         self.fields["domain"].error_messages["invalid_choice"] = _("所选领域不存在,请重新选择。")
         self.fields["task"].error_messages["invalid_choice"] = _("所选任务不存在,请重新选择。")
         self.fields["kind"].choices = Submission.Kind.choices
