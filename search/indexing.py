@@ -7,21 +7,56 @@ written, and `rebuild_search_index` brings the cluster back in line.
 """
 
 import logging
+import multiprocessing
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 
 from django_tasks import task
 from elasticsearch import ApiError, TransportError
 from elasticsearch.helpers import bulk
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import documents, records
+from . import chinese, documents, records
 from .models import IndexEntry
 
 logger = logging.getLogger("portal.search")
+
+
+# Below this many records, starting processes costs more than it saves.
+PARALLEL_MIN_RECORDS = 1000
+
+
+def _analyse_texts(texts: tuple[str, str, tuple[str, ...]]) -> tuple[str, str]:
+    return records.analyse(*texts)
+
+
+def analyse(items: list[records.SearchRecord], workers: int | None = None, min_records: int | None = None) -> None:
+    """Give every record its terms, across processes when there are many (a full rebuild).
+
+    Analysis (jieba above all) is most of a rebuild's time and runs in pure Python, so one
+    process would use one core. Workers are forked after the dictionaries are loaded, so they
+    start at once and share them. A forked worker never uses the parent's database or
+    Elasticsearch connections, and multiprocessing ends it with os._exit(), so it never closes
+    them either.
+    """
+    workers = settings.SEARCH_INDEX_WORKERS if workers is None else workers
+    min_records = PARALLEL_MIN_RECORDS if min_records is None else min_records
+    pending = [record for record in items if not record.analysed]
+    if workers <= 1 or len(pending) < min_records:
+        for record in pending:
+            record.title_terms()
+        return
+    chinese.warm_up()
+    texts = [(record.title, record.body, tuple(record.context)) for record in pending]
+    chunk = max(1, len(texts) // (workers * 8))  # small enough to keep every worker busy to the end
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for record, terms in zip(pending, pool.map(_analyse_texts, texts, chunksize=chunk), strict=True):
+            record.set_terms(terms)
 
 
 def _entry_values(record: records.SearchRecord) -> dict:

@@ -51,18 +51,27 @@ class SearchRecord:
 
     # Analysed once per record: the database table and Elasticsearch both take the same terms.
     @cached_property
-    def _title_terms(self) -> str:
-        return " ".join(chinese.index_terms(self.title))
-
-    @cached_property
-    def _body_terms(self) -> str:
-        return " ".join(chinese.index_terms(self.body, *self.context))
+    def _terms(self) -> tuple[str, str]:
+        return analyse(self.title, self.body, tuple(self.context))
 
     def title_terms(self) -> str:
-        return self._title_terms
+        return self._terms[0]
 
     def body_terms(self) -> str:
-        return self._body_terms
+        return self._terms[1]
+
+    @property
+    def analysed(self) -> bool:
+        return "_terms" in self.__dict__
+
+    def set_terms(self, terms: tuple[str, str]) -> None:
+        """Terms computed elsewhere (another process, in a full rebuild) by analyse()."""
+        self.__dict__["_terms"] = terms
+
+
+def analyse(title: str, body: str, context: tuple[str, ...] = ()) -> tuple[str, str]:
+    """A record's (title terms, body terms), each a space-separated string."""
+    return " ".join(chinese.index_terms(title)), " ".join(chinese.index_terms(body, *context))
 
 
 def page_doc_id(page) -> str:

@@ -4,6 +4,7 @@ Nothing secret and nothing insecure lives here: the secret key, allowed hosts an
 from the environment modules (dev.py gives harmless local defaults, production.py demands them).
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -134,6 +135,8 @@ ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 SEARCH_TIMEOUT = env.float("SEARCH_TIMEOUT", default=0.8)
 SEARCH_INDEX_TIMEOUT = env.float("SEARCH_INDEX_TIMEOUT", default=30)
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="portal-dev")
+# Processes that analyse text during a full rebuild (rebuild_search_index); 1 analyses in-process.
+SEARCH_INDEX_WORKERS = env.int("SEARCH_INDEX_WORKERS", default=os.cpu_count() or 1)
 
 # Feedback: reCAPTCHA through django-recaptcha. No keys (as in `make run`) means no widget; v2 checkbox by
 # default, RECAPTCHA_VERSION=v3 for the invisible score. RECAPTCHA_DOMAIN=www.recaptcha.net serves

@@ -120,3 +120,33 @@ def test_published_answers_are_found_without_personal_data(elasticsearch, django
     assert "预计年底开通" in entry.body and "黄先生" not in entry.body + entry.body_terms
     assert "huang" not in entry.body_terms
     assert f"answer:{submission.pk}" in es_ids("夜间公交线路")
+
+
+def test_parallel_analysis_gives_every_record_the_terms_serial_analysis_gives():
+    from search import indexing, records
+
+    serial = list(records.all_records())[:60]
+    parallel = [records.SearchRecord(**{f: getattr(r, f) for f in r.__dataclass_fields__}) for r in serial]
+    indexing.analyse(parallel, workers=2, min_records=1)
+    assert all(record.analysed for record in parallel)
+    assert [(r.title_terms(), r.body_terms()) for r in parallel] == [(r.title_terms(), r.body_terms()) for r in serial]
+    assert any("jiaoyu" in r.body_terms() or "jiaoyu" in r.title_terms() for r in parallel)
+
+
+def test_a_rebuild_whose_table_fails_leaves_the_live_index_and_drops_the_new_one(elasticsearch, monkeypatch):
+    from search import indexing
+
+    before = documents.current_indices()
+    entries = IndexEntry.objects.count()
+
+    def table_fails(items, batch_size=500):
+        list(items)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(indexing, "replace_database", table_fails)
+    with pytest.raises(RuntimeError, match="disk full"):
+        call_command("rebuild_search_index", "--no-progress", verbosity=0)
+    assert documents.current_indices() == before
+    prefix = f"{documents.alias_name()}-"
+    assert sorted(documents.client().indices.get(index=f"{prefix}*")) == sorted(before)
+    assert IndexEntry.objects.count() == entries
