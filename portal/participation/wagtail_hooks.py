@@ -1,4 +1,4 @@
-"""Moderation in the Wagtail admin: a filterable queue, answers, and an audit trail."""
+"""Moderation in the Wagtail admin: a filterable queue with bulk actions, answers, and an audit trail."""
 
 from django import forms
 from django.contrib.admin.utils import quote
