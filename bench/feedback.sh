@@ -13,24 +13,19 @@
 # Environment: BENCH_FEEDBACK_CONFIGS (default "w2 w4 w2t4 w2p": -w 2; -w 4; -w 2 --threads 4;
 # a trailing p = POST only: each client GETs the form once, in its warm-up, then only POSTs),
 # BENCH_CLIENTS (20), BENCH_DURATION (seconds per configuration, 30), BENCH_PROFILE_ROUNDS (200;
-# 0 skips the profile), BENCH_FRESH_DB=1 drops and reloads portal_feedback_bench first,
-# BENCH_KEEP_PG=1 leaves PostgreSQL running even when this run started it, BENCH_SHARED_PG=1 uses
-# the shared cluster on 54329, BENCH_FEEDBACK_PG_PORT (54349), BENCH_WAIT_QUIET (seconds, 30).
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# 0 skips the profile), BENCH_FEEDBACK_PG_PORT (the bench's own cluster, 54349); BENCH_FRESH_DB=1,
+# BENCH_KEEP_PG, BENCH_SHARED_PG and BENCH_WAIT_QUIET as in bench/lib.sh, which sets up the services.
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+BENCH_NAME=bench-feedback
 
-PY=.venv/bin/python
-PG_PORT="${PG_PORT:-54329}"
 DB=portal_feedback_bench
 CLIENTS="${BENCH_CLIENTS:-20}"
 DURATION="${BENCH_DURATION:-30}"
 PROFILE_ROUNDS="${BENCH_PROFILE_ROUNDS:-200}"
 read -r -a CONFIGS <<<"${BENCH_FEEDBACK_CONFIGS:-w2 w4 w2t4 w2p}"
 STAMP=$(date +%Y%m%d-%H%M%S)
-RESULTS=bench/results/feedback-$STAMP
-mkdir -p "$RESULTS"
-SETUP_LOG="$RESULTS/setup.log"
-T0=$(date +%s)
+bench_results "feedback-$STAMP"
 # The code measured: the commit, and whether the working tree (outside bench/) had changes.
 {
   printf 'code as of %s' "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -38,68 +33,16 @@ T0=$(date +%s)
   echo
 } >"$RESULTS/code.txt"
 
-step() { printf '\n== %s (%ss)\n' "$*" "$(($(date +%s) - T0))"; }
-fail() { echo "bench-feedback: $*" >&2; exit 1; }
-
-[ -x "$PY" ] || fail "no $PY: run make venv"
 for cfg in "${CONFIGS[@]}"; do
   [[ "$cfg" =~ ^w[0-9]+(t[0-9]+)?p?$ ]] || fail "BENCH_FEEDBACK_CONFIGS: '$cfg' is not wN, wNtM, wNp or wNtMp"
 done
 
-# 1. PostgreSQL through scripts/postgres.sh, as bench/run.sh does, but in a cluster of its own
-# (port 54349): `make test` stops the shared cluster on 54329 when it ends, and the page and search
-# benchmarks start and stop theirs on 54339; whichever run started a cluster stops it when it ends,
-# which would cut this one short if they overlapped. Note that scripts/postgres.sh runs with
-# fsync, synchronous_commit and full_page_writes off: commits cost no disk flush here.
-if [ -n "${BENCH_SHARED_PG:-}" ]; then
-  PG_CLUSTER="${PG_CLUSTER_DIR:-/tmp/portal-pg-$(pwd | md5sum | cut -c1-10)}"
-else
-  PG_PORT="${BENCH_FEEDBACK_PG_PORT:-54349}"
-  PG_CLUSTER="/tmp/portal-bench-feedback-pg-$(pwd | md5sum | cut -c1-10)"
-fi
-PG_ENV=(PG_PORT="$PG_PORT" PG_CLUSTER_DIR="$PG_CLUSTER" PG_DB="$DB")
-pg_up() { command -v psql >/dev/null 2>&1 && psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc 'SELECT 1' postgres >/dev/null 2>&1; }
-PG_WAS_UP=0
-pg_up && PG_WAS_UP=1
-step "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-ADMIN_URL=$(env "${PG_ENV[@]}" timeout 300 bash scripts/postgres.sh start)
-PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -tA)
-BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-[ -x "$BIN/psql" ] && PSQL[0]="$BIN/psql"
-export DATABASE_URL="${ADMIN_URL%/*}/$DB"
+# 1. PostgreSQL: a cluster of the bench's own on 54349 (bench/lib.sh says why), database portal_feedback_bench.
+bench_pg_start portal-bench-feedback-pg "${BENCH_FEEDBACK_PG_PORT:-54349}"
+bench_pg_database
 
-GUNICORN_PID=""
-stop_gunicorn() {
-  if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
-    kill -TERM "$GUNICORN_PID" 2>/dev/null || true  # graceful: idle workers exit at once
-    for _ in $(seq 100); do kill -0 "$GUNICORN_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$GUNICORN_PID" 2>/dev/null || true
-  fi
-  GUNICORN_PID=""
-}
-cleanup() {
-  local rc=$?
-  stop_gunicorn
-  if [ "$PG_WAS_UP" = 0 ] && [ -z "${BENCH_KEEP_PG:-}" ]; then env "${PG_ENV[@]}" bash scripts/postgres.sh stop; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-if [ -n "${BENCH_FRESH_DB:-}" ]; then
-  "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" postgres >/dev/null
-fi
-"${PSQL[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$DB'" postgres | grep -q 1 \
-  || "${PSQL[@]}" -c "CREATE DATABASE $DB" postgres >/dev/null
-
-# 2. Data: the plan and its sample measurements, loaded with development settings (idempotent).
-step "loading the plan into $DB"
-(
-  export DJANGO_SETTINGS_MODULE=portal.settings.dev
-  unset ELASTICSEARCH_URL
-  timeout 150 "$PY" manage.py migrate --noinput -v0
-  timeout 120 "$PY" manage.py load_plan --sample
-) >>"$SETUP_LOG" 2>&1 || fail "loading data failed (see $SETUP_LOG)"
+# 2. Data: the plan and its sample measurements, without ELASTICSEARCH_URL.
+bench_load_plan --no-search
 # The previous runs' submissions, their queued background tasks (Wagtail's reference index: no
 # db_worker runs here) and the sessions go, so every run starts from the same table sizes. The
 # database is the bench's own; of the submissions, only the ones this benchmark made (BENCH…) go.
@@ -118,21 +61,15 @@ SQL
 # CACHE_URL (locmem, per worker: the rate limiter counts per worker), ELASTICSEARCH_URL.
 # The rate limits go to 1,000,000: every client is 127.0.0.1, and the defaults (5 a minute, 50 a
 # day per IP) would turn all but the first few submissions into 429s.
+bench_prod_env
 PROD_ENV=(
   -u RECAPTCHA_PUBLIC_KEY -u RECAPTCHA_PRIVATE_KEY -u PARTICIPATION_STAFF_EMAILS -u CACHE_URL
   -u ELASTICSEARCH_URL -u EMAIL_URL -u TRUST_X_FORWARDED_FOR
-  DJANGO_SETTINGS_MODULE=portal.settings.production
-  SECRET_KEY="bench-only-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-  ALLOWED_HOSTS=127.0.0.1,localhost
-  DATABASE_URL="$DATABASE_URL"
-  SECURE_SSL_REDIRECT=False
-  SECURE_COOKIES=False
+  "${PROD_ENV[@]}"
   PARTICIPATION_RATE_PER_MINUTE=1000000
   PARTICIPATION_RATE_PER_DAY=1000000
 )
-step "collectstatic (manifest storage)"
-env "${PROD_ENV[@]}" timeout 120 "$PY" manage.py collectstatic --noinput -v0 >>"$SETUP_LOG" 2>&1 \
-  || fail "collectstatic failed (see $SETUP_LOG)"
+bench_collectstatic
 
 # 4. Where the time of one round goes, in-process (before the server starts, so nothing competes).
 if [ "$PROFILE_ROUNDS" -gt 0 ]; then
@@ -141,9 +78,7 @@ if [ "$PROFILE_ROUNDS" -gt 0 ]; then
     --pstats "$RESULTS/profile.pstats" --json "$RESULTS/profile.json" | tee "$RESULTS/profile.txt"
 fi
 
-PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:$PORT"
-POSTMASTER=$(head -n 1 "$PG_CLUSTER/data/postmaster.pid" 2>/dev/null || echo 0)
+bench_free_port
 
 start_gunicorn() {  # $1: config (wN or wNtM, optionally with p)
   local workers=${1#w} threads=1
@@ -152,20 +87,8 @@ start_gunicorn() {  # $1: config (wN or wNtM, optionally with p)
   local args=(-w "$workers")
   [ "$threads" -gt 1 ] && args+=(--threads "$threads")
   echo "gunicorn ${args[*]}" >>"$RESULTS/gunicorn.log"
-  env "${PROD_ENV[@]}" "$PY" -m gunicorn portal.wsgi "${args[@]}" -b "127.0.0.1:$PORT" \
-    --error-logfile "$RESULTS/gunicorn.log" >>"$RESULTS/gunicorn.log" 2>&1 &
-  GUNICORN_PID=$!
-  "$PY" - "$BASE" <<'EOF' || fail "gunicorn did not answer 200 on /feedback/ within 30 s (see $RESULTS/gunicorn.log)"
-import sys, time, urllib.request
-deadline = time.monotonic() + 30
-while time.monotonic() < deadline:
-    try:
-        if urllib.request.urlopen(sys.argv[1] + "/feedback/", timeout=5).status == 200:
-            sys.exit(0)
-    except OSError:
-        time.sleep(0.2)
-sys.exit(1)
-EOF
+  bench_gunicorn_start "${args[@]}"
+  bench_wait_ok /feedback/ 30 5
 }
 
 label() {  # human name of a config
@@ -185,25 +108,7 @@ for cfg in "${CONFIGS[@]}"; do
   step "gunicorn $(label "$cfg") on $BASE"
   start_gunicorn "$cfg"
 
-  # How busy the machine is with other work (the server is idle now): as bench/run.sh, wait up to
-  # BENCH_WAIT_QUIET seconds (30) for the CPU to be < 20 % busy, then go on anyway and say so.
-  "$PY" - "${BENCH_WAIT_QUIET:-30}" "$(label "$cfg")" <<'EOF' | tee -a "$RESULTS/machine.txt"
-import os, sys, time
-def busy(seconds=2):
-    def sample():
-        with open("/proc/stat") as f:
-            v = [int(x) for x in f.readline().split()[1:]]
-        return sum(v), v[3] + v[4]
-    t0, i0 = sample(); time.sleep(seconds); t1, i1 = sample()
-    return 100 * (1 - (i1 - i0) / max(1, t1 - t0))
-deadline = time.monotonic() + float(sys.argv[1])
-while (b := busy()) > 20 and time.monotonic() < deadline:
-    pass
-load = os.getloadavg()
-print(f"{sys.argv[2]}: cores {os.cpu_count()}; CPU busy before measuring {b:.0f}% (2 s sample); load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-if b > 20:
-    print("WARNING: other work is using the CPU; throughput and latency figures will be pessimistic")
-EOF
+  bench_wait_quiet "$(label "$cfg")"
 
   LOAD_ARGS=()
   [[ "$cfg" == *p ]] && LOAD_ARGS+=(--form-once)
@@ -214,7 +119,7 @@ EOF
     --clients "$CLIENTS" --duration "$DURATION" --dsn "$DATABASE_URL" --json "$RESULTS/load-$i-$cfg.json" \
     ${LOAD_ARGS[@]+"${LOAD_ARGS[@]}"} \
     | tee "$RESULTS/load-$i-$cfg.txt" || STATUS=1
-  stop_gunicorn
+  bench_stop_gunicorn
 done
 
 # 6. Figures.

@@ -98,6 +98,81 @@ def submission_record_moderation(*, submission: Submission, previous_status: str
         transaction.on_commit(lambda: _notify_citizen(submission.pk))
 
 
+# The path bulk actions follow: received → accepted → answered → closed, or received → rejected
+# (不予受理 is the alternative to 受理). A single edit may still set any status, to put a mistake right.
+BULK_STEPS = {
+    Submission.Status.ACCEPTED: (Submission.Status.RECEIVED,),
+    Submission.Status.CLOSED: (Submission.Status.ANSWERED,),
+    Submission.Status.REJECTED: (Submission.Status.RECEIVED,),
+}
+
+
+def submission_can_move(*, submission: Submission, status: str) -> bool:
+    return submission.status in BULK_STEPS[status]
+
+
+def submission_can_assign(*, submission: Submission, department) -> bool:
+    """Only open items change hands: an answer already given stays credited to whoever gave it."""
+    return submission.status in Submission.OPEN_STATUSES and submission.department_id != department.pk
+
+
+def _locked(pks) -> list[Submission]:
+    # Locked in the caller's transaction: a moderator's single edit of the same item waits for the
+    # bulk action, and the checks below see the status as it is, not as it was on the confirmation page.
+    return list(Submission.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+
+
+@transaction.atomic
+def submission_bulk_move(
+    *, pks, status: str, user, rejection_reason: str = ""
+) -> tuple[list[Submission], list[Submission]]:
+    """Move each submission that may take this step, as a single edit would; returns (moved, skipped)."""
+    if status == Submission.Status.REJECTED and not rejection_reason.strip():
+        raise ValueError("a rejection needs the reason the citizen will see")
+    moved, skipped = [], []
+    for submission in _locked(pks):
+        if not submission_can_move(submission=submission, status=status):
+            skipped.append(submission)
+            continue
+        previous = submission.status
+        submission.status = status
+        fields = ["status", "updated_at"]
+        if status == Submission.Status.REJECTED:
+            submission.rejection_reason = rejection_reason.strip()
+            fields.append("rejection_reason")
+        submission.save(update_fields=fields)
+        submission_record_moderation(submission=submission, previous_status=previous, user=user)
+        moved.append(submission)
+    return moved, skipped
+
+
+@transaction.atomic
+def submission_bulk_assign(*, pks, department, user) -> tuple[list[Submission], list[Submission]]:
+    """Hand open submissions to a department; the citizen's timeline says who handles it now."""
+    from wagtail.log_actions import log
+
+    assigned, skipped = [], []
+    for submission in _locked(pks):
+        if not submission_can_assign(submission=submission, department=department):
+            skipped.append(submission)
+            continue
+        submission.department = department
+        submission.save(update_fields=["department", "updated_at"])
+        SubmissionEvent.objects.create(
+            submission=submission,
+            status=submission.status,
+            note=_("已转交%(department)s办理。") % {"department": department.name},
+        )
+        log(
+            instance=submission,
+            action="participation.assign",
+            user=user,
+            data={"department": {"id": department.pk, "name": department.name}},
+        )
+        assigned.append(submission)
+    return assigned, skipped
+
+
 def _notify_citizen(pk: int) -> None:
     submission = Submission.objects.get(pk=pk)
     if not submission.contact_email:

@@ -1,17 +1,18 @@
-"""Moderation in the Wagtail admin: a filterable queue, answers, and an audit trail."""
-
-import django_filters
+"""Moderation in the Wagtail admin: a filterable queue with bulk actions, answers, and an audit trail."""
 
 from django import forms
+from django.contrib.admin.utils import quote
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
 from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import LogFormatter
 
-from . import services
+from . import bulk_actions, services
+from .filters import SEARCH_FIELDS, SubmissionFilterSet
 from .models import EvaluationReport, ReplyTemplate, Submission
 
 
@@ -26,20 +27,6 @@ def mask(value: str) -> str:
         if value[0].isdigit()
         else value[0] + "*" * (len(value) - 1)
     )
-
-
-class SubmissionFilterSet(WagtailFilterSet):
-    overdue = django_filters.BooleanFilter(label=_("已超期"), method="filter_overdue")
-
-    class Meta:
-        model = Submission
-        fields = ["status", "kind", "domain", "department", "quarantined"]
-
-    def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        overdue = Submission.objects.overdue().values("pk")
-        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
 
 
 class ModerationForm(forms.ModelForm):
@@ -89,6 +76,17 @@ class SubmissionIndexView(IndexView):
         personal = request.user.has_perm("participation.view_personal_data")
         self.list_export = EXPORT_FIELDS + (PERSONAL_FIELDS if personal else [])
 
+    @cached_property
+    def columns(self):
+        # Checkboxes for the bulk actions in bulk_actions.py, as Wagtail's snippet listings have them.
+        return [BulkActionsCheckboxColumn("bulk_actions", obj_type="submission"), *super().columns]
+
+    def _get_title_column(self, *args, **kwargs):
+        # The checkbox's aria-describedby points at this id: screen readers name the row by its number.
+        return super()._get_title_column(
+            *args, get_title_id=lambda item: f"submission_{quote(item.pk)}_title", **kwargs
+        )
+
 
 class SubmissionViewSet(ModelViewSet):
     model = Submission
@@ -100,10 +98,11 @@ class SubmissionViewSet(ModelViewSet):
     create_view_enabled = False
     edit_view_class = SubmissionEditView
     index_view_class = SubmissionIndexView
+    index_template_name = "participation/admin/submission_index.html"
     list_export = EXPORT_FIELDS
     export_filename = "submissions"
     filterset_class = SubmissionFilterSet
-    search_fields = ["number", "title", "content"]
+    search_fields = SEARCH_FIELDS
     ordering = ["due_date"]
     list_display = [
         "number",
@@ -174,10 +173,25 @@ def register_report_viewset():
     return EvaluationReportViewSet("evaluation_reports")
 
 
+for action in bulk_actions.ACTIONS:
+    hooks.register("register_bulk_action", action)
+
+
+class AssignFormatter(LogFormatter):
+    """The audit log names the department an item went to."""
+
+    label = _("分派给部门")
+
+    def format_message(self, log_entry):
+        department = (log_entry.data or {}).get("department", {}).get("name", "")
+        return _("分派给%(department)s") % {"department": department}
+
+
 @hooks.register("register_log_actions")
 def register_participation_actions(actions):
     actions.register_action("participation.accept", _("受理"), _("受理来信"))
     actions.register_action("participation.answer", _("答复"), _("答复来信"))
     actions.register_action("participation.close", _("办结"), _("办结来信"))
     actions.register_action("participation.reject", _("不予受理"), _("不予受理"))
+    actions.register_action("participation.assign")(AssignFormatter)
     actions.register_action("participation.erase", _("删除个人信息"), _("删除来信人个人信息"))
