@@ -8,7 +8,9 @@ TEXT_SIZE_COOKIE = "text_size"
 def _navigation():
     from portal.plan.models import DomainPage
 
-    return list(DomainPage.objects.live().in_menu().order_by("path"))
+    from .pages import LINK_FIELDS
+
+    return list(DomainPage.objects.live().in_menu().order_by("path").only(*LINK_FIELDS))
 
 
 def portal(request):

@@ -23,7 +23,7 @@ from wagtail.models import (
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from portal.core.pages import AncestryMixin
+from portal.core.pages import LINK_FIELDS, AncestryMixin
 from portal.plan import status as rules
 
 from .document import Plan
@@ -33,16 +33,26 @@ UNIT_BOUNDS = {"%": (Decimal(0), Decimal(100)), "‰": (Decimal(0), Decimal(1000
 DEFAULT_BOUNDS = (Decimal(0), None)
 
 
+# Fields an indicator card, a status or a chart reads (see LINK_FIELDS).
+CARD_FIELDS = ("code", "unit", "comparator", "target", "target_max", "target_year", "better")
+CARD_FIELDS += ("baseline", "baseline_year")
+SERIES_FIELDS = ("id", "indicator_id", "date", "value", "is_sample", "source", "note")
+
+
 class IndicatorQuerySet(PageQuerySet):
     def with_live_measurements(self):
         """Attach published measurements, oldest first, as `live_measurements` in one extra query."""
         return self.prefetch_related(
             Prefetch(
                 "measurements",
-                queryset=Measurement.objects.filter(live=True).order_by("date", "pk"),
+                queryset=Measurement.objects.filter(live=True).order_by("date", "pk").only(*SERIES_FIELDS),
                 to_attr="live_measurements",
             )
         )
+
+    def for_cards(self):
+        """What indicator cards and status counts need, in two queries whatever the number."""
+        return self.only(*LINK_FIELDS, *CARD_FIELDS).with_live_measurements()
 
 
 class IndicatorPage(AncestryMixin, Page):

@@ -14,7 +14,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Page
 from wagtail.search import index
 
-from portal.core.pages import AncestryMixin
+from portal.core.pages import LINK_FIELDS, AncestryMixin
 from portal.plan import status as rules
 
 from .departments import Responsibility, group_by_role
@@ -59,12 +59,23 @@ class HomePage(AncestryMixin, Page):
     class Meta:
         verbose_name = _("首页")
 
+    def route(self, request, path_components):
+        # Most requests are for a domain or below it: fetch the domain with its own fields in one
+        # query instead of Wagtail's two (the page row, then the specific row). Any other child
+        # (/updates/, /mechanisms/ …) goes Wagtail's way.
+        if path_components:
+            domain = DomainPage.objects.child_of(self).filter(slug=path_components[0]).first()
+            if domain is not None:
+                domain._cached_parent_obj = self
+                return domain.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from portal.updates.models import UpdatePage
 
         context = super().get_context(request, *args, **kwargs)
         domains = list(DomainPage.objects.child_of(self).live().order_by("path"))
-        indicators = list(IndicatorPage.objects.descendant_of(self).live().with_live_measurements())
+        indicators = list(IndicatorPage.objects.descendant_of(self).live().for_cards())
         by_domain = defaultdict(list)
         for indicator in indicators:
             by_domain[indicator.path[: self.depth * 4 + 4]].append(indicator)
@@ -98,10 +109,10 @@ class DomainPage(AncestryMixin, Page):
         verbose_name_plural = _("服务领域")
 
     def get_tasks(self):
-        return TaskPage.objects.child_of(self).live().order_by("path")
+        return TaskPage.objects.child_of(self).live().order_by("path").only(*LINK_FIELDS, "number", "progress")
 
     def get_indicators(self):
-        return IndicatorPage.objects.descendant_of(self).live().order_by("path").with_live_measurements()
+        return IndicatorPage.objects.descendant_of(self).live().order_by("path").for_cards()
 
     def get_context(self, request, *args, **kwargs):
         from portal.updates.models import UpdatePage
@@ -169,7 +180,7 @@ class TaskPage(AncestryMixin, Page):
         inherited = not own
         if inherited:
             own = list(ordered_responsibilities(parent))
-        indicators = list(IndicatorPage.objects.child_of(self).live().order_by("path").with_live_measurements())
+        indicators = list(IndicatorPage.objects.child_of(self).live().order_by("path").for_cards())
         context.update(
             section=parent,
             roles=group_by_role(own),
