@@ -1,6 +1,5 @@
 """The public feedback form: explicit fields, plain-Chinese errors keyed by field, sanitized text."""
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -8,6 +7,7 @@ from urllib.error import URLError
 
 from django import forms
 from django.conf import settings
+from django.utils.choices import BaseChoiceIterator, normalize_choices
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Page
@@ -57,6 +57,19 @@ def build_captcha_field():
             "captcha_error": _("人机验证暂时出错,请稍后再试。"),
         },
     )
+
+
+class LazyChoices(BaseChoiceIterator):
+    """Choices read from the database on first use, then kept: a select reads them more than once."""
+
+    def __init__(self, load):
+        self.load = load
+        self.items = None
+
+    def __iter__(self):
+        if self.items is None:
+            self.items = list(normalize_choices(self.load()))
+        return iter(self.items)
 
 
 def task_label(number, title) -> str:
@@ -135,8 +148,8 @@ class SubmissionForm(forms.ModelForm):
         # The querysets above only validate what is posted. The choices shown come from light
         # queries (page objects took a third of the form page's time), run only if the form is
         # rendered: a valid submission never reads them.
-        self.fields["domain"].choices = functools.cache(domain_choices)  # a select reads its choices twice
-        self.fields["task"].choices = functools.cache(task_choices)
+        self.fields["domain"].choices = LazyChoices(domain_choices)
+        self.fields["task"].choices = LazyChoices(task_choices)
         self.fields["domain"].error_messages["invalid_choice"] = _("所选领域不存在,请重新选择。")
         self.fields["task"].error_messages["invalid_choice"] = _("所选任务不存在,请重新选择。")
         self.fields["kind"].choices = Submission.Kind.choices
