@@ -1,4 +1,5 @@
-"""Form widgets that render without the template engine where a page draws many options."""
+"""Form widgets written in Python: the public feedback form is the site's busiest form page, and
+Django renders each widget (and each <option>) through its template engine."""
 
 from django import forms
 from django.forms.utils import flatatt
@@ -30,4 +31,37 @@ class QuickSelect(forms.Select):
         # Every part was built by format_html, which escaped each value.
         return format_html(
             '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), mark_safe("".join(parts))
+        )
+
+
+class QuickInputMixin:
+    """An <input> written in Python, as django/forms/widgets/input.html writes it."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else format_html(' value="{}"', str(widget["value"]))
+        return format_html(
+            '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown, flatatt(widget["attrs"])
+        )
+
+
+class QuickTextInput(QuickInputMixin, forms.TextInput):
+    pass
+
+
+class QuickEmailInput(QuickInputMixin, forms.EmailInput):
+    pass
+
+
+class QuickCheckboxInput(QuickInputMixin, forms.CheckboxInput):
+    pass
+
+
+class QuickTextarea(forms.Textarea):
+    """A <textarea> written in Python, as django/forms/widgets/textarea.html writes it."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        return format_html(
+            '<textarea name="{}"{}>\n{}</textarea>', widget["name"], flatatt(widget["attrs"]), widget["value"] or ""
         )

@@ -7,13 +7,15 @@ from urllib.error import URLError
 
 from django import forms
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Left, Length
 from django.utils.choices import BaseChoiceIterator, normalize_choices
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Page
 
 from portal.core import sanitize
-from portal.core.widgets import QuickSelect
+from portal.core.widgets import QuickCheckboxInput, QuickEmailInput, QuickSelect, QuickTextarea, QuickTextInput
 from portal.plan.models import DomainPage, TaskPage
 
 from .models import Submission
@@ -82,11 +84,11 @@ def domain_choices():
 
 def task_choices():
     """Live tasks grouped under their domain or mechanism: (value, label) pairs, no page objects."""
-    tasks = list(TaskPage.objects.live().order_by("path").values_list("pk", "number", "title", "path"))
-    parents = dict(Page.objects.filter(path__in={path[:-4] for *_, path in tasks}).values_list("path", "title"))
+    parent = Page.objects.filter(path=Left(OuterRef("path"), Length(OuterRef("path")) - 4)).values("title")[:1]
+    tasks = TaskPage.objects.live().order_by("path").annotate(parent_title=Subquery(parent))
     groups = {}
-    for pk, number, title, path in tasks:
-        groups.setdefault(parents.get(path[:-4], ""), []).append((pk, task_label(number, title)))
+    for pk, number, title, parent_title in tasks.values_list("pk", "number", "title", "parent_title"):
+        groups.setdefault(parent_title or "", []).append((pk, task_label(number, title)))
     return [("", _("(不限任务)")), *groups.items()]
 
 
@@ -105,7 +107,9 @@ class Place:
 class SubmissionForm(forms.ModelForm):
     # A field people never see: bots fill it in.
     website = forms.CharField(
-        required=False, label=_("请勿填写此项"), widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+        required=False,
+        label=_("请勿填写此项"),
+        widget=QuickTextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
     class Meta:
@@ -125,8 +129,12 @@ class SubmissionForm(forms.ModelForm):
             "domain": QuickSelect,
             "task": QuickSelect,
             "kind": forms.RadioSelect,
-            "content": forms.Textarea(attrs={"rows": 8, "maxlength": 3000}),
-            "title": forms.TextInput(attrs={"maxlength": 100}),
+            "content": QuickTextarea(attrs={"rows": 8, "maxlength": 3000}),
+            "title": QuickTextInput(attrs={"maxlength": 100}),
+            "publish_allowed": QuickCheckboxInput,
+            "contact_name": QuickTextInput,
+            "contact_phone": QuickTextInput,
+            "contact_email": QuickEmailInput,
         }
         labels = {"publish_allowed": _("同意在网站上公开我的来信和答复(不公开姓名和联系方式)")}
         error_messages = {

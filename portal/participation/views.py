@@ -23,7 +23,8 @@ RECEIPT_PATH = "/feedback/"
 def _initial(request) -> dict:
     """Preselect the context a resident came from (?domain=slug&task=id)."""
     initial = {}
-    domain = DomainPage.objects.live().filter(slug=request.GET.get("domain", "")).first()
+    slug = request.GET.get("domain", "")
+    domain = DomainPage.objects.live().filter(slug=slug).first() if slug else None
     if domain:
         initial["domain"] = domain.pk
     task_id = request.GET.get("task", "")

@@ -35,3 +35,39 @@ def test_labels_are_escaped_and_boolean_attributes_written_as_django_does():
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert " required" in html and "disabled" not in html and 'data-x="a&quot;b"' in html
     assert '<option value="2" selected>' in html
+
+
+@pytest.mark.parametrize(
+    ("quick", "django_widget"),
+    [
+        ("QuickTextInput", forms.TextInput),
+        ("QuickEmailInput", forms.EmailInput),
+        ("QuickCheckboxInput", forms.CheckboxInput),
+        ("QuickTextarea", forms.Textarea),
+    ],
+)
+@pytest.mark.parametrize("value", [None, "", '台城街道 <b>"学位"</b> & 收费', True, False])
+def test_inputs_write_what_djangos_templates_write(quick, django_widget, value):
+    from portal.core import widgets
+
+    attrs = {"maxlength": 100, "required": True, "id": "id_x"}
+    ours = getattr(widgets, quick)(attrs=attrs).render("x", value)
+    theirs = django_widget(attrs=attrs).render("x", value)
+    assert normalized(ours) == normalized(theirs)
+
+
+def normalized(html: str) -> list:
+    """Tag name, sorted attributes and text: attribute order and whitespace between tags do not matter."""
+    from html.parser import HTMLParser
+
+    parts = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            parts.append((tag, sorted(attrs, key=lambda a: a[0])))
+
+        def handle_data(self, data):
+            parts.append(data)
+
+    Parser(convert_charrefs=True).feed(html)
+    return parts
