@@ -30,7 +30,6 @@ Only loopback addresses are accepted as targets.
 
 import argparse
 import http.client
-import ipaddress
 import json
 import random
 import re
@@ -40,7 +39,11 @@ import sys
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from latency import loopback_only, percentile  # noqa: E402
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DOMAIN_SELECT = re.compile(r'<select name="domain"[^>]*>(.*?)</select>', re.S)
@@ -65,23 +68,6 @@ PARAGRAPHS = [
     "学校午餐的价格从每餐8元涨到了12元,但饭菜质量没有明显提高。希望公开餐费的构成,并听取家长的意见。",
 ]
 NAMES = ["陈先生", "李女士", "黄伟", "伍小梅", "刘建国", "谭女士", ""]
-
-
-def percentile(values, p):
-    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * p // 100))  # ceil(n * p / 100)
-    return ordered[int(rank) - 1]
-
-
-def loopback_only(host):
-    try:
-        if ipaddress.ip_address(host).is_loopback:
-            return
-    except ValueError:
-        if host == "localhost":
-            return
-    sys.exit(f"refusing to benchmark {host!r}: only loopback addresses are allowed")
 
 
 def lat_summary(values):

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report import wrk_figures  # noqa: E402
+from report import finish, wrk_figures  # noqa: E402
 
 TARGET_P95_MS = 50
 TARGET_REBUILD_S = 30
@@ -118,19 +118,7 @@ def main():
 
     table = "\n".join(lines)
     print(table)
-    machine = results / "machine.txt"
-    if machine.exists():
-        print("\nmachine: " + machine.read_text().strip().replace("\n", "\n  "))
-    print("\ntargets:")
-    for line in checks:
-        print(f"  {line}")
-    if problems:
-        print("\nflags:")
-        for line in problems:
-            print(f"  {line}")
-    notes = checks + problems + (machine.read_text().strip().splitlines() if machine.exists() else [])
-    (results / "summary.md").write_text(table + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n", encoding="utf-8")
-    return 1 if any(p.startswith("wrk saw") for p in problems) else 0
+    return finish(results, table, checks, problems)
 
 
 if __name__ == "__main__":

@@ -242,13 +242,8 @@ class SatisfactionForm(forms.Form):
         label=_("意见(选填)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, consultation=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.consultation = consultation
-        for i, question in enumerate(consultation.question_list() if consultation else [], start=1):
-            self.fields[f"answer_{i}"] = forms.CharField(
-                label=question, required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
-            )
         self.fields["domain"].queryset = DomainPage.objects.live().order_by("path")
 
     def clean_comment(self):

@@ -1,5 +1,7 @@
 """Departments (牵头单位 / 责任单位 / 配合单位) and the roles they hold on pages of the plan."""
 
+from collections import defaultdict
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -71,3 +73,23 @@ def group_by_role(responsibilities) -> dict[str, list[Department]]:
     for item in responsibilities:
         grouped[item.role].append(item.department)
     return grouped
+
+
+def responsibilities_of(pages):
+    """The responsibilities held on these pages, with their departments, in editing order: one query."""
+    return Responsibility.objects.filter(page__in=pages).select_related("department").order_by("sort_order", "pk")
+
+
+def nearest_responsibilities(pages) -> tuple:
+    """(page, responsibilities) of the deepest of `pages` that names any department, or (None, []).
+
+    Where the plan names departments for a whole domain, they hold for each of its tasks and
+    indicators unless the task names its own.
+    """
+    by_page = defaultdict(list)
+    for row in responsibilities_of(pages):
+        by_page[row.page_id].append(row)
+    for page in sorted(pages, key=lambda page: page.depth, reverse=True):
+        if by_page[page.pk]:
+            return page, by_page[page.pk]
+    return None, []

@@ -124,16 +124,9 @@ class IndicatorPage(AncestryMixin, Page):
 
     def responsible_roles(self) -> dict:
         """Departments from the nearest ancestor (task, then domain) that names any."""
-        from .departments import Responsibility, group_by_role
+        from .departments import group_by_role, nearest_responsibilities
 
-        ancestors = {page.pk: page.depth for page in self.cached_ancestors}
-        rows = Responsibility.objects.filter(page_id__in=ancestors).select_related("department")
-        by_page = {}
-        for row in rows.order_by("sort_order", "pk"):
-            by_page.setdefault(row.page_id, []).append(row)
-        for page_id in sorted(by_page, key=ancestors.get, reverse=True):
-            return group_by_role(by_page[page_id])
-        return group_by_role([])
+        return group_by_role(nearest_responsibilities(self.cached_ancestors)[1])
 
     def value_bounds(self):
         return UNIT_BOUNDS.get(self.unit, DEFAULT_BOUNDS)

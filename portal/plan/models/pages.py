@@ -17,7 +17,7 @@ from wagtail.search import index
 from portal.core.pages import LINK_FIELDS, AncestryMixin
 from portal.plan import status as rules
 
-from .departments import Responsibility, group_by_role
+from .departments import Responsibility, group_by_role, nearest_responsibilities, responsibilities_of
 from .document import Plan
 from .indicator import IndicatorPage
 
@@ -26,14 +26,6 @@ RESPONSIBILITIES_PANEL = InlinePanel("responsibilities", heading=_("责任分工
 
 def responsibilities_prefetch(lookup="responsibilities"):
     return Prefetch(lookup, queryset=Responsibility.objects.select_related("department").order_by("sort_order", "pk"))
-
-
-def ordered_responsibilities(page):
-    return page.responsibilities.select_related("department").order_by("sort_order", "pk")
-
-
-def ordered_responsibilities_of(pages):
-    return Responsibility.objects.filter(page__in=pages).select_related("department").order_by("sort_order", "pk")
 
 
 def status_counts(indicators) -> dict[str, int]:
@@ -125,7 +117,7 @@ class DomainPage(AncestryMixin, Page):
             by_parent[indicator.path[:-4]].append(indicator)
         # The domain's departments and every task's in one query.
         by_page = defaultdict(list)
-        for row in ordered_responsibilities_of([self, *tasks]):
+        for row in responsibilities_of([self, *tasks]):
             by_page[row.page_id].append(row)
         for task in tasks:
             task.indicator_list = by_parent.get(task.path, [])
@@ -175,16 +167,12 @@ class TaskPage(AncestryMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         parent = self.cached_ancestors[-1].specific
-        own = list(ordered_responsibilities(self))
-        # Where the plan names departments for the whole domain, they hold for each of its tasks.
-        inherited = not own
-        if inherited:
-            own = list(ordered_responsibilities(parent))
+        source, rows = nearest_responsibilities([self, parent])
         indicators = list(IndicatorPage.objects.child_of(self).live().order_by("path").for_cards())
         context.update(
             section=parent,
-            roles=group_by_role(own),
-            roles_inherited=inherited,
+            roles=group_by_role(rows),
+            roles_inherited=source is not self,
             indicators=indicators,
             has_sample_data=any(i.has_sample_data for i in indicators),
         )
@@ -247,6 +235,6 @@ class MechanismPage(AncestryMixin, Page):
             item.roles = group_by_role(item.responsibilities.all())
         context.update(
             items=items,
-            roles=group_by_role(ordered_responsibilities(self)),
+            roles=group_by_role(responsibilities_of([self])),
         )
         return context
