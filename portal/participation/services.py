@@ -1,11 +1,15 @@
 """Writes on submissions: each is one transaction, and mail goes out only after it commits.
 
 A citizen's words are saved before anything else happens to them; nothing that talks to an outside
-service (mail, the search index) sits between the citizen and the saving.
+service (mail, the search index) sits between the citizen and the saving. Mail is sent by
+django-tasks (immediate in development and tests; `manage.py db_worker` in production), so an
+SMTP server's round trips, or a consultation's hundreds of messages, never hold up a request.
 """
 
 import logging
 import secrets
+
+from django_tasks import task
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -41,12 +45,14 @@ def submission_create(*, data: dict, ip: str | None, quarantined: bool = False) 
     submission.number = f"TS{timezone.localdate(now):%Y}{submission.pk:07d}"
     Submission.objects.filter(pk=submission.pk).update(number=submission.number)  # no second save() signals
     SubmissionEvent.objects.create(submission=submission, status=Submission.Status.RECEIVED, created_at=now)
-    transaction.on_commit(lambda: _notify_staff(submission.pk))
+    if settings.PARTICIPATION_STAFF_EMAILS:  # no task to queue (a row in production) when nobody is told
+        transaction.on_commit(lambda: notify_staff.enqueue(submission.pk))
     return submission, code
 
 
-def _notify_staff(pk: int) -> None:
-    recipients = getattr(settings, "PARTICIPATION_STAFF_EMAILS", [])
+@task()
+def notify_staff(pk: int) -> None:
+    recipients = settings.PARTICIPATION_STAFF_EMAILS
     if not recipients:
         return
     submission = Submission.objects.get(pk=pk)
@@ -95,7 +101,7 @@ def submission_record_moderation(*, submission: Submission, previous_status: str
     SubmissionEvent.objects.create(submission=submission, status=submission.status, note=note)
     log(instance=submission, action=STATUS_ACTIONS.get(submission.status, "wagtail.edit"), user=user)
     if submission.status in (Submission.Status.ANSWERED, Submission.Status.REJECTED) and submission.contact_email:
-        transaction.on_commit(lambda: _notify_citizen(submission.pk))
+        transaction.on_commit(lambda: notify_citizen.enqueue(submission.pk))
 
 
 # The path bulk actions follow: received → accepted → answered → closed, or received → rejected
@@ -173,7 +179,8 @@ def submission_bulk_assign(*, pks, department, user) -> tuple[list[Submission], 
     return assigned, skipped
 
 
-def _notify_citizen(pk: int) -> None:
+@task()
+def notify_citizen(pk: int) -> None:
     submission = Submission.objects.get(pk=pk)
     if not submission.contact_email:
         return
@@ -203,8 +210,12 @@ def submission_erase_personal_data(*, submission: Submission, user) -> None:
     log(instance=submission, action="participation.erase", user=user)
 
 
-def consultation_notify_outcome(*, consultation) -> int:
+@task()
+def notify_consultation_outcome(page_id: int) -> int:
     """Once the outcome is published, tell everyone who took part and left an email; only once."""
+    from .pages import ConsultationPage
+
+    consultation = ConsultationPage.objects.get(pk=page_id)
     if not consultation.outcome or consultation.outcome_notified_at:
         return 0
     emails = sorted(
@@ -226,5 +237,5 @@ def consultation_notify_outcome(*, consultation) -> int:
             sent += 1
         except OSError as error:
             logger.warning("outcome notification to a participant failed: %s", error)
-    type(consultation).objects.filter(pk=consultation.pk).update(outcome_notified_at=timezone.now())
+    ConsultationPage.objects.filter(pk=page_id).update(outcome_notified_at=timezone.now())
     return sent

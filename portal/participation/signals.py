@@ -10,9 +10,7 @@ from .pages import ConsultationPage
 
 def on_consultation_published(sender, instance, **kwargs):
     pk = instance.pk
-    transaction.on_commit(
-        lambda: services.consultation_notify_outcome(consultation=ConsultationPage.objects.get(pk=pk))
-    )
+    transaction.on_commit(lambda: services.notify_consultation_outcome.enqueue(pk))
 
 
 def connect():
