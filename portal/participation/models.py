@@ -16,6 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from .pages import ConsultationIndexPage, ConsultationPage  # noqa: F401 - page models live in pages.py
 
 
+def keyed_digest(value: str) -> str:
+    """HMAC-SHA256 under SECRET_KEY: lookup codes, voter tokens and addresses are stored only this way."""
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
 class SubmissionQuerySet(models.QuerySet):
     def published(self):
         """Answered items the citizen allowed to publish and a moderator approved for publication."""
@@ -108,7 +113,7 @@ class Submission(models.Model):
 
     @staticmethod
     def digest(code: str) -> str:
-        return hmac.new(settings.SECRET_KEY.encode(), code.strip().upper().encode(), hashlib.sha256).hexdigest()
+        return keyed_digest(code.strip().upper())
 
     def code_matches(self, code: str) -> bool:
         return hmac.compare_digest(self.lookup_digest, self.digest(code))

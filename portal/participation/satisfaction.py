@@ -1,21 +1,14 @@
 """Satisfaction ratings: one per browser, domain and quarter, and a few per address, without accounts."""
 
-import hashlib
-import hmac
 import secrets
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 
-from .models import SatisfactionRating, current_period
+from .models import SatisfactionRating, current_period, keyed_digest
 
 VOTER_COOKIE = "voter"
 MAX_PER_ADDRESS = 5  # a household or an office shares one address
-
-
-def _digest(value: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
 def voter_token(request) -> str:
@@ -26,7 +19,7 @@ def voter_token(request) -> str:
 def rating_record(*, domain, score: int, comment: str, token: str, ip: str | None) -> str:
     """Save a rating; returns "saved", "duplicate" or "address_limit"."""
     period = current_period()
-    ip_digest = _digest(f"ip:{ip or ''}")
+    ip_digest = keyed_digest(f"ip:{ip or ''}")
     same_address = SatisfactionRating.objects.filter(domain=domain, period=period, ip_digest=ip_digest).count()
     if same_address >= MAX_PER_ADDRESS:
         return "address_limit"
@@ -37,7 +30,7 @@ def rating_record(*, domain, score: int, comment: str, token: str, ip: str | Non
                 period=period,
                 score=score,
                 comment=comment,
-                voter_digest=_digest(f"voter:{token}"),
+                voter_digest=keyed_digest(f"voter:{token}"),
                 ip_digest=ip_digest,
             )
     except IntegrityError:
