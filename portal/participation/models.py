@@ -42,11 +42,22 @@ class Submission(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", _("已收到")
         ACCEPTED = "accepted", _("已受理")
+        # An editor's draft answer waits for the office's approval before the citizen or the public sees it.
+        REVIEW = "review", _("答复待审核")
         ANSWERED = "answered", _("已答复")
         CLOSED = "closed", _("已办结")
         REJECTED = "rejected", _("不予受理")
 
-    OPEN_STATUSES = [Status.RECEIVED, Status.ACCEPTED]
+    class Verification(models.TextChoices):
+        """The reCAPTCHA check, run by a task after the submission is saved (never before)."""
+
+        NOT_REQUIRED = "none", _("无需核验")
+        PENDING = "pending", _("待核验")
+        PASSED = "passed", _("已通过")
+        FAILED = "failed", _("未通过")
+        UNREACHABLE = "unreachable", _("无法连接核验服务")
+
+    OPEN_STATUSES = [Status.RECEIVED, Status.ACCEPTED, Status.REVIEW]
 
     number = models.CharField(_("受理编号"), max_length=20, unique=True, null=True, blank=True)
     lookup_digest = models.CharField(max_length=64, editable=False)
@@ -76,7 +87,11 @@ class Submission(models.Model):
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     quarantined = models.BooleanField(
-        _("待人工核验"), default=False, help_text=_("人机验证服务无法连接时提交的内容,须人工核验后才能处理。")
+        _("待人工核验"), default=False, help_text=_("人机验证未通过或无法完成的来信,须人工核验后才能处理。")
+    )
+    quarantine_reason = models.CharField(_("待人工核验原因"), max_length=200, blank=True)
+    verification = models.CharField(
+        _("人机验证"), max_length=20, choices=Verification.choices, default=Verification.NOT_REQUIRED, db_index=True
     )
     department = models.ForeignKey(
         "plan.Department",
@@ -90,6 +105,15 @@ class Submission(models.Model):
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answer_submitted_at = models.DateTimeField(_("答复送审时间"), null=True, blank=True)
+    answer_submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("答复起草人"),
     )
     rejection_reason = models.TextField(_("不予受理理由"), blank=True)
     due_date = models.DateField(_("答复期限"))
@@ -105,7 +129,11 @@ class Submission(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("群众来信")
         verbose_name_plural = _("群众来信")
-        permissions = [("view_personal_data", _("可查看和导出来信人个人信息"))]
+        permissions = [
+            ("view_personal_data", _("可查看和导出来信人个人信息")),
+            ("approve_answer", _("可审核答复并决定公开")),
+            ("clear_quarantine", _("可解除待人工核验")),
+        ]
         indexes = [models.Index(fields=["status", "due_date"])]
 
     def __str__(self):
