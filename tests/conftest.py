@@ -38,6 +38,25 @@ def elasticsearch(settings):
     return url
 
 
+@pytest.fixture(scope="session")
+def google_server(tmp_path_factory):
+    from tests.fake_google import FakeGoogle
+
+    server = FakeGoogle(tmp_path_factory.mktemp("google"))
+    yield server
+    server.close()
+
+
+@pytest.fixture(autouse=True)
+def google(google_server, settings, monkeypatch):
+    """No test ever talks to Google: verification goes to the fake HTTPS server, which passes by default."""
+    google_server.reset()
+    settings.RECAPTCHA_DOMAIN = google_server.domain
+    settings.RECAPTCHA_VERIFY_REQUEST_TIMEOUT = 2
+    monkeypatch.setenv("SSL_CERT_FILE", google_server.ca_file)
+    return google_server
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Cached values (synonyms, popular searches) must not leak from one test's rolled-back data into the next."""

@@ -9,6 +9,6 @@ class ParticipationConfig(AppConfig):
     verbose_name = "公众参与"
 
     def ready(self):
-        from . import signals
+        from . import checks, signals  # noqa: F401 - checks registers itself
 
         signals.connect()

@@ -3,10 +3,8 @@
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.error import URLError
 
 from django import forms
-from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Left, Length
 from django.utils.choices import BaseChoiceIterator, normalize_choices
@@ -18,47 +16,11 @@ from portal.core import sanitize
 from portal.core.widgets import QuickCheckboxInput, QuickEmailInput, QuickSelect, QuickTextarea, QuickTextInput
 from portal.plan.models import DomainPage, TaskPage
 
+from . import captcha
 from .models import Submission
 
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 MIN_CONTENT = 10
-
-
-def captcha_configured() -> bool:
-    return bool(settings.RECAPTCHA_PUBLIC_KEY and settings.RECAPTCHA_PRIVATE_KEY)
-
-
-def build_captcha_field():
-    """django-recaptcha's field, tolerant of Google being unreachable (the submission is then quarantined)."""
-    from django_recaptcha.fields import ReCaptchaField
-    from django_recaptcha.widgets import ReCaptchaV2Checkbox, ReCaptchaV3
-
-    class TolerantReCaptchaField(ReCaptchaField):
-        unreachable = False
-
-        def validate(self, value):
-            try:
-                super().validate(value)
-            except URLError as error:
-                if getattr(error, "code", None):  # an HTTP error answer: Google was reached
-                    raise
-                self.unreachable = True
-            except TimeoutError:
-                self.unreachable = True
-
-    if settings.RECAPTCHA_VERSION == "v3":
-        widget = ReCaptchaV3(action="feedback", attrs={"required_score": settings.RECAPTCHA_REQUIRED_SCORE})
-    else:
-        widget = ReCaptchaV2Checkbox(api_params={"hl": "zh-CN"})
-    return TolerantReCaptchaField(
-        widget=widget,
-        label=_("人机验证"),
-        error_messages={
-            "required": _("请勾选“进行人机身份验证”。"),
-            "captcha_invalid": _("人机验证未通过,请重试。"),
-            "captcha_error": _("人机验证暂时出错,请稍后再试。"),
-        },
-    )
 
 
 class LazyChoices(BaseChoiceIterator):
@@ -161,13 +123,8 @@ class SubmissionForm(forms.ModelForm):
         self.fields["domain"].error_messages["invalid_choice"] = _("所选领域不存在,请重新选择。")
         self.fields["task"].error_messages["invalid_choice"] = _("所选任务不存在,请重新选择。")
         self.fields["kind"].choices = Submission.Kind.choices
-        if captcha_configured():
-            self.fields["captcha"] = build_captcha_field()
-
-    @property
-    def captcha_unreachable(self) -> bool:
-        field = self.fields.get("captcha")
-        return bool(field and getattr(field, "unreachable", False))
+        if captcha.configured():
+            self.fields["captcha"] = captcha.build_field("feedback")
 
     def clean_title(self):
         title = sanitize.clean_line(self.cleaned_data.get("title"), max_length=100)
@@ -220,6 +177,8 @@ class SubmissionForm(forms.ModelForm):
 
 
 class TrackForm(forms.Form):
+    """受理编号 and 查询码; the answer mail links here with the number filled in, never the code."""
+
     number = forms.CharField(label=_("受理编号"), max_length=20, error_messages={"required": _("请填写受理编号。")})
     code = forms.CharField(label=_("查询码"), max_length=20, error_messages={"required": _("请填写查询码。")})
 
@@ -245,6 +204,8 @@ class SatisfactionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["domain"].queryset = DomainPage.objects.live().order_by("path")
+        if captcha.configured():
+            self.fields["captcha"] = captcha.build_field("satisfaction")
 
     def clean_comment(self):
         return sanitize.clean_text(self.cleaned_data.get("comment"), max_length=500)

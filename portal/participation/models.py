@@ -181,6 +181,13 @@ class SatisfactionRating(models.Model):
     comment = models.TextField(_("意见"), blank=True, max_length=500)
     voter_digest = models.CharField(max_length=64, editable=False)
     ip_digest = models.CharField(max_length=64, editable=False, db_index=True)
+    # Counted in the results only once reCAPTCHA passed (or when it is not configured).
+    verification = models.CharField(
+        _("人机验证"),
+        max_length=20,
+        choices=Submission.Verification.choices,
+        default=Submission.Verification.NOT_REQUIRED,
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

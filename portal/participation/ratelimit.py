@@ -1,10 +1,23 @@
-"""Per-IP submission limits in the shared cache: a resident may send a few a minute, not hundreds."""
+"""Per-address limits in the shared cache: they stop scripted floods, not residents correcting a form.
+
+Two bounds:
+- accepted submissions (PARTICIPATION_RATE_PER_MINUTE / _PER_DAY) are counted only once a
+  submission is saved, so a resident who corrects the form six times is never refused;
+- every POST (PARTICIPATION_POST_RATE_PER_MINUTE, higher) bounds what a script can make us do.
+
+The counts must be shared by every web worker: production needs a shared cache (CACHE_URL, Redis),
+and checks.py refuses a per-process cache under `check --deploy`.
+"""
 
 from django.conf import settings
 from django.core.cache import cache
 
+MINUTE = 60
+DAY = 24 * 3600
 
-def _hit(key: str, window: int) -> int:
+
+def hit(key: str, window: int) -> int:
+    """Add one to a counter that starts when first hit and lasts `window` seconds; returns the count."""
     cache.add(key, 0, timeout=window)
     try:
         return cache.incr(key)
@@ -13,13 +26,28 @@ def _hit(key: str, window: int) -> int:
         return 1
 
 
-def allow(ip: str | None) -> bool:
-    """Count this attempt; False once the per-minute or per-day limit is passed."""
+def post_allowed(ip: str | None, *, scope: str = "feedback") -> bool:
+    """Count this POST; False once the flood bound is passed."""
     if not ip:
         return True
-    per_minute = _hit(f"participation:rate:m:{ip}", 60)
-    per_day = _hit(f"participation:rate:d:{ip}", 24 * 3600)
-    return per_minute <= settings.PARTICIPATION_RATE_PER_MINUTE and per_day <= settings.PARTICIPATION_RATE_PER_DAY
+    return hit(f"participation:rate:post:{scope}:{ip}", MINUTE) <= settings.PARTICIPATION_POST_RATE_PER_MINUTE
+
+
+def submission_allowed(ip: str | None) -> bool:
+    """May this address have one more submission accepted? Reads the counts without adding to them."""
+    if not ip:
+        return True
+    counts = cache.get_many([f"participation:rate:m:{ip}", f"participation:rate:d:{ip}"])
+    return (
+        counts.get(f"participation:rate:m:{ip}", 0) < settings.PARTICIPATION_RATE_PER_MINUTE
+        and counts.get(f"participation:rate:d:{ip}", 0) < settings.PARTICIPATION_RATE_PER_DAY
+    )
+
+
+def submission_accepted(ip: str | None) -> None:
+    if ip:
+        hit(f"participation:rate:m:{ip}", MINUTE)
+        hit(f"participation:rate:d:{ip}", DAY)
 
 
 def client_ip(request) -> str | None:

@@ -8,15 +8,18 @@ SMTP server's round trips, or a consultation's hundreds of messages, never hold 
 
 import logging
 import secrets
+from urllib.parse import urlencode
 
 from django_tasks import task
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import captcha
 from .deadlines import due_date
 from .models import Submission, SubmissionEvent
 
@@ -29,14 +32,21 @@ def new_lookup_code() -> str:
 
 
 @transaction.atomic
-def submission_create(*, data: dict, ip: str | None, quarantined: bool = False) -> tuple[Submission, str]:
-    """Save a citizen's submission; returns it with the lookup code (shown once, stored hashed)."""
+def submission_create(*, data: dict, ip: str | None, captcha_token: str = "") -> tuple[Submission, str]:
+    """Save a citizen's submission; returns it with the lookup code (shown once, stored hashed).
+
+    With a reCAPTCHA token the item is saved as 待核验 and quarantined until the verification task
+    (run after commit) releases it: if that task never runs, nothing unverified reaches the public.
+    """
     code = new_lookup_code()
     now = timezone.now()
+    pending = bool(captcha_token)
     submission = Submission.objects.create(
         **data,
         ip=ip,
-        quarantined=quarantined,
+        verification=Submission.Verification.PENDING if pending else Submission.Verification.NOT_REQUIRED,
+        quarantined=pending,
+        quarantine_reason=_("等待人机验证结果。") if pending else "",
         lookup_digest=Submission.digest(code),
         created_at=now,
         due_date=due_date(timezone.localdate(now)),
@@ -45,9 +55,51 @@ def submission_create(*, data: dict, ip: str | None, quarantined: bool = False) 
     submission.number = f"TS{timezone.localdate(now):%Y}{submission.pk:07d}"
     Submission.objects.filter(pk=submission.pk).update(number=submission.number)  # no second save() signals
     SubmissionEvent.objects.create(submission=submission, status=Submission.Status.RECEIVED, created_at=now)
-    if settings.PARTICIPATION_STAFF_EMAILS:  # no task to queue (a row in production) when nobody is told
-        transaction.on_commit(lambda: notify_staff.enqueue(submission.pk))
+    pk = submission.pk
+    if pending:
+        transaction.on_commit(lambda: verify_submission.enqueue(pk, captcha_token, ip or "", code))
+    else:
+        transaction.on_commit(lambda: submission_announce(pk=pk, code=code))
     return submission, code
+
+
+@task()
+def verify_submission(pk: int, token: str, ip: str, code: str) -> str:
+    """Google's verdict on a saved submission; runs once (a rerun finds it no longer pending)."""
+    if not Submission.objects.filter(pk=pk, verification=Submission.Verification.PENDING).exists():
+        return "skipped"
+    # No row lock while Google is asked: a hanging answer must not block a moderator's edit.
+    outcome = captcha.check(token=token, ip=ip or None, action="feedback")
+    changed = Submission.objects.filter(pk=pk, verification=Submission.Verification.PENDING).update(
+        verification=outcome.status,
+        quarantined=outcome.status != Submission.Verification.PASSED,
+        quarantine_reason=outcome.reason,
+        updated_at=timezone.now(),
+    )
+    if not changed:  # a moderator decided meanwhile
+        return "skipped"
+    if outcome.status != Submission.Verification.FAILED:
+        # Google unreachable is no sign of a bot: staff hear of it (to check it by hand) and the
+        # citizen gets the receipt. A failed check mails nobody, so a bot cannot use the form to mail.
+        submission_announce(pk=pk, code=code)
+    return outcome.status
+
+
+def submission_announce(*, pk: int, code: str) -> None:
+    """A new item for the queue: tell the staff, and mail the citizen the receipt if they gave an address."""
+    if settings.PARTICIPATION_STAFF_EMAILS:  # no task to queue (a row in production) when nobody is told
+        notify_staff.enqueue(pk)
+    if Submission.objects.filter(pk=pk).exclude(contact_email="").exists():
+        notify_receipt.enqueue(pk, code)
+
+
+def site_url(path: str) -> str:
+    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+
+
+def track_url(number: str) -> str:
+    """The tracking page with the number filled in; the code never travels in a link."""
+    return site_url(f"{reverse('participation:track')}?{urlencode({'number': number})}")
 
 
 @task()
@@ -57,15 +109,42 @@ def notify_staff(pk: int) -> None:
         return
     submission = Submission.objects.get(pk=pk)
     subject = _("新的群众来信 %(number)s:%(title)s") % {"number": submission.number, "title": submission.title}
-    body = _("类型:%(kind)s\n答复期限:%(due)s\n请登录后台处理:%(url)s/admin/") % {
+    if submission.quarantined:
+        subject = _("【待人工核验】") + subject
+    body = _("类型:%(kind)s\n答复期限:%(due)s\n请登录后台处理:%(url)s") % {
         "kind": submission.get_kind_display(),
         "due": submission.due_date,
-        "url": settings.WAGTAILADMIN_BASE_URL,
+        "url": site_url("/admin/"),
     }
     try:
         send_mail(subject, body, None, recipients)
     except OSError as error:  # the submission is saved; a mail failure is logged, not shown to the citizen
         logger.warning("staff notification for %s failed: %s", submission.number, error)
+
+
+@task()
+def notify_receipt(pk: int, code: str) -> None:
+    """The receipt by mail: the only copy of the lookup code besides the thanks page."""
+    submission = Submission.objects.get(pk=pk)
+    if not submission.contact_email:
+        return
+    subject = _("您的来信已收到(受理编号 %(number)s)") % {"number": submission.number}
+    body = _(
+        "您好:\n\n我们已收到您的来信“%(title)s”。\n\n受理编号:%(number)s\n查询码:%(code)s\n"
+        "答复期限:%(due)s(%(days)s 个工作日内)\n\n请妥善保存本邮件:查询码不会再次显示。"
+        "凭受理编号和查询码可在 %(url)s 查询办理进度和答复。\n"
+    ) % {
+        "title": submission.title,
+        "number": submission.number,
+        "code": code,
+        "due": f"{submission.due_date:%Y-%m-%d}",
+        "days": settings.PARTICIPATION_ANSWER_WORKING_DAYS,
+        "url": track_url(submission.number),
+    }
+    try:
+        send_mail(subject, body, None, [submission.contact_email])
+    except OSError as error:
+        logger.warning("receipt mail for %s failed: %s", submission.number, error)
 
 
 def submission_find(*, number: str, code: str) -> Submission | None:
@@ -186,11 +265,11 @@ def notify_citizen(pk: int) -> None:
         return
     subject = _("您的来信 %(number)s 已有答复") % {"number": submission.number}
     body = _(
-        "您好:\n\n您提交的“%(title)s”(受理编号 %(number)s)已有处理结果。请凭受理编号和查询码在 %(url)s/feedback/track/ 查看。\n"  # noqa: E501 - one translatable sentence
+        "您好:\n\n您提交的“%(title)s”(受理编号 %(number)s)已有处理结果。请凭受理编号和查询码在 %(url)s 查看。\n"
     ) % {
         "title": submission.title,
         "number": submission.number,
-        "url": settings.WAGTAILADMIN_BASE_URL,
+        "url": track_url(submission.number),
     }
     try:
         send_mail(subject, body, None, [submission.contact_email])
@@ -226,10 +305,7 @@ def notify_consultation_outcome(page_id: int) -> int:
         )
     )
     subject = _("意见征集“%(title)s”结果已公布") % {"title": consultation.title}
-    body = _("感谢您参与意见征集。结果已公布:%(url)s%(path)s\n") % {
-        "url": settings.WAGTAILADMIN_BASE_URL,
-        "path": consultation.url,
-    }
+    body = _("感谢您参与意见征集。结果已公布:%(url)s\n") % {"url": site_url(consultation.url)}
     sent = 0
     for email in emails:  # one message each: participants never see each other's addresses
         try:

@@ -1,15 +1,18 @@
 """Public participation pages: the form, its confirmation, tracking, and published answers."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.plan.models import DomainPage, TaskPage
 
-from . import ratelimit, services
-from .forms import SubmissionForm, TrackForm, captcha_configured
+from . import captcha, ratelimit, services
+from .forms import SubmissionForm, TrackForm
 from .models import Submission
 
 # The receipt travels from the POST to the thanks page in a short-lived signed cookie rather
@@ -50,22 +53,33 @@ def _consultation(request):
     return page, ""
 
 
+def too_many(request, form, consultation, message):
+    form.add_error(None, message)
+    context = {"form": form, "consultation": consultation, "captcha_on": captcha.configured()}
+    return render(request, "participation/feedback.html", context, status=429)
+
+
 @require_http_methods(["GET", "POST"])
 def feedback(request):
     consultation, consultation_error = _consultation(request)
     if request.method == "POST":
         form = SubmissionForm(request.POST, consultation=consultation)
         ip = ratelimit.client_ip(request)
-        if not ratelimit.allow(ip):
-            form.is_valid()
-            form.add_error(None, _("提交过于频繁,请稍等几分钟再试。您填写的内容仍保留在下面。"))
-            return render(
-                request, "participation/feedback.html", {"form": form, "consultation": consultation}, status=429
-            )
+        if not ratelimit.post_allowed(ip):
+            form.is_valid()  # the errors, if any, are shown beside the flood message
+            return too_many(request, form, consultation, _("提交过于频繁,请稍等一分钟再试。您填写的内容仍保留在下面。"))
         if form.is_valid():
+            if not ratelimit.submission_allowed(ip):
+                return too_many(
+                    request,
+                    form,
+                    consultation,
+                    _("同一网络提交的来信过多,请稍等几分钟再试。您填写的内容仍保留在下面。"),
+                )
             submission, code = services.submission_create(
-                data=form.submission_data(), ip=ip, quarantined=form.captcha_unreachable
+                data=form.submission_data(), ip=ip, captcha_token=form.cleaned_data.get("captcha") or ""
             )
+            ratelimit.submission_accepted(ip)
             response = redirect("participation:thanks")
             response.set_signed_cookie(
                 RECEIPT_COOKIE,
@@ -82,11 +96,25 @@ def feedback(request):
         form = SubmissionForm(initial=_initial(request), consultation=consultation)
     context = {
         "form": form,
-        "captcha_on": captcha_configured(),
+        "captcha_on": captcha.configured(),
         "consultation": consultation,
         "consultation_error": consultation_error,
     }
     return render(request, "participation/feedback.html", context)
+
+
+def receipt_text(submission, code: str) -> str:
+    return _(
+        "台山市基本公共服务均等化 受理回执\n受理编号:%(number)s\n查询码:%(code)s\n标题:%(title)s\n"
+        "提交时间:%(created)s\n答复期限:%(due)s\n查询网址:%(url)s\n"
+    ) % {
+        "number": submission.number,
+        "code": code,
+        "title": submission.title,
+        "created": timezone.localtime(submission.created_at).strftime("%Y-%m-%d %H:%M"),
+        "due": f"{submission.due_date:%Y-%m-%d}",
+        "url": services.track_url(submission.number),
+    }
 
 
 def thanks(request):
@@ -95,7 +123,15 @@ def thanks(request):
     submission = Submission.objects.filter(number=number).first() if number and code else None
     if submission is None:
         return redirect("participation:track")
-    response = render(request, "participation/thanks.html", {"submission": submission, "code": code})
+    context = {
+        "submission": submission,
+        "code": code,
+        "track_url": services.track_url(submission.number),
+        "receipt_filename": f"{submission.number}.txt",
+        # Saved without JavaScript or a server round trip: the receipt is never stored in clear.
+        "receipt_download": "data:text/plain;charset=utf-8," + quote(receipt_text(submission, code)),
+    }
+    response = render(request, "participation/thanks.html", context)
     # Shown once: a reload, or the next person at a shared computer, finds the tracking form instead.
     response.delete_cookie(RECEIPT_COOKIE, path=RECEIPT_PATH, samesite="Lax")
     return response
@@ -104,7 +140,8 @@ def thanks(request):
 @require_http_methods(["GET", "POST"])
 def track(request):
     submission = None
-    form = TrackForm(request.POST or None)
+    # The answer mail links here with ?number= (never the code): the resident types only the code.
+    form = TrackForm(request.POST or None, initial={"number": request.GET.get("number", "")[:20]})
     if request.method == "POST" and form.is_valid():
         submission = services.submission_find(number=form.cleaned_data["number"], code=form.cleaned_data["code"])
         if submission is None:
@@ -148,15 +185,22 @@ def satisfaction_page(request):
 
     token = satisfaction.voter_token(request)
     message = ""
+    status = 200
     if request.method == "POST":
         form = SatisfactionForm(request.POST)
-        if form.is_valid():
+        ip = ratelimit.client_ip(request)
+        if not ratelimit.post_allowed(ip, scope="satisfaction"):
+            form.is_valid()
+            form.add_error(None, _("提交过于频繁,请稍等一分钟再试。"))
+            status = 429
+        elif form.is_valid():
             outcome = satisfaction.rating_record(
                 domain=form.cleaned_data["domain"],
                 score=form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],
                 token=token,
-                ip=ratelimit.client_ip(request),
+                ip=ip,
+                captcha_token=form.cleaned_data.get("captcha") or "",
             )
             if outcome == "saved":
                 message = _("感谢您的评价!")
@@ -172,8 +216,16 @@ def satisfaction_page(request):
         "message": message,
         "period": current_period(),
         "results": satisfaction.results(),
+        "min_ratings": settings.SATISFACTION_MIN_RATINGS,
         "reports": EvaluationReport.objects.select_related("document")[:20],
     }
-    response = render(request, "participation/satisfaction.html", context)
-    response.set_cookie(satisfaction.VOTER_COOKIE, token, max_age=400 * 24 * 3600, samesite="Lax", httponly=True)
+    response = render(request, "participation/satisfaction.html", context, status=status)
+    response.set_cookie(
+        satisfaction.VOTER_COOKIE,
+        token,
+        max_age=400 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
     return response

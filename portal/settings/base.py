@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_tasks",
     "django_tasks_db",
     "django_recaptcha",
@@ -81,6 +82,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so templates/django_recaptcha/ overrides django-recaptcha's inline
+# scripts (a strict Content-Security-Policy allows no inline script).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "portal.wsgi.application"
 
@@ -141,19 +146,27 @@ SEARCH_INDEX_WORKERS = env.int("SEARCH_INDEX_WORKERS", default=os.cpu_count() or
 
 # Feedback: reCAPTCHA through django-recaptcha. No keys (as in `make run`) means no widget; v2 checkbox by
 # default, RECAPTCHA_VERSION=v3 for the invisible score. RECAPTCHA_DOMAIN=www.recaptcha.net serves
-# regions where google.com is blocked. A short timeout: if Google cannot be reached the submission is
-# kept and quarantined for a moderator, never dropped.
+# regions where google.com is blocked. The form only requires the widget's token; the token is
+# verified by a background task after the submission is saved (participation/captcha.py), so the
+# timeout (whole seconds: django-recaptcha accepts only an int) holds a worker, never a citizen.
 RECAPTCHA_PUBLIC_KEY = env.str("RECAPTCHA_PUBLIC_KEY", default="")
 RECAPTCHA_PRIVATE_KEY = env.str("RECAPTCHA_PRIVATE_KEY", default="")
 RECAPTCHA_VERSION = env.str("RECAPTCHA_VERSION", default="v2")
 RECAPTCHA_REQUIRED_SCORE = env.float("RECAPTCHA_REQUIRED_SCORE", default=0.5)
 RECAPTCHA_DOMAIN = env.str("RECAPTCHA_DOMAIN", default="www.google.com")
-RECAPTCHA_VERIFY_REQUEST_TIMEOUT = env.float("RECAPTCHA_VERIFY_REQUEST_TIMEOUT", default=3)
+RECAPTCHA_VERIFY_REQUEST_TIMEOUT = env.int("RECAPTCHA_VERIFY_REQUEST_TIMEOUT", default=3)
 PARTICIPATION_ANSWER_WORKING_DAYS = env.int("PARTICIPATION_ANSWER_WORKING_DAYS", default=15)
 PARTICIPATION_HOLIDAYS = env.list("PARTICIPATION_HOLIDAYS", default=[])
 PARTICIPATION_STAFF_EMAILS = env.list("PARTICIPATION_STAFF_EMAILS", default=[])
 PARTICIPATION_RATE_PER_MINUTE = env.int("PARTICIPATION_RATE_PER_MINUTE", default=5)
 PARTICIPATION_RATE_PER_DAY = env.int("PARTICIPATION_RATE_PER_DAY", default=50)
+# Every POST to a citizens' form, valid or not: a higher bound against scripted floods.
+PARTICIPATION_POST_RATE_PER_MINUTE = env.int("PARTICIPATION_POST_RATE_PER_MINUTE", default=30)
+# Satisfaction: one rating per browser, domain and quarter. The per-address bound only stops stuffing
+# from one machine: a village service centre or a carrier's shared address holds many residents.
+SATISFACTION_MAX_PER_ADDRESS = env.int("SATISFACTION_MAX_PER_ADDRESS", default=300)
+# An average is published only from this many ratings; fewer show "评价人数不足".
+SATISFACTION_MIN_RATINGS = env.int("SATISFACTION_MIN_RATINGS", default=5)
 TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
 
 # Sample measurements exist only so charts can be seen in development; production never loads them.

@@ -49,3 +49,32 @@ document.addEventListener("click", function (event) {
   input.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
   document.addEventListener("click", function (e) { if (!list.contains(e.target) && e.target !== input) hide(); });
 })();
+
+// The receipt's print button: shown only where a script can print (the download link always works).
+(function () {
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
+
+// reCAPTCHA without inline scripts (django-recaptcha's own templates are overridden under
+// templates/django_recaptcha/). v2: Google's script calls this once the box is ticked. v3: the
+// token is fetched when the form is submitted, then the form is sent.
+window.portalCaptchaSolved = function () {};
+(function () {
+  document.querySelectorAll("input.g-recaptcha[data-action]").forEach(function (input) {
+    var form = input.form;
+    if (!form) return;
+    form.addEventListener("submit", function (event) {
+      if (input.value || !window.grecaptcha) return;
+      event.preventDefault();
+      window.grecaptcha.ready(function () {
+        window.grecaptcha.execute(input.dataset.sitekey, { action: input.dataset.action }).then(function (token) {
+          input.value = token;
+          form.submit();
+        });
+      });
+    });
+  });
+})();

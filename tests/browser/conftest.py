@@ -46,3 +46,47 @@ def site(live_server):
     if not HomePage.objects.exists():
         call_command("load_plan", "--sample", verbosity=0)
     return live_server
+
+
+# Google's widget script, replaced at its HTTP boundary in the browser (the browser cannot reach
+# Google). Like the real one, it draws a box in each .g-recaptcha container; ticking it puts a token
+# in a textarea named g-recaptcha-response and calls the container's data-callback.
+FAKE_RECAPTCHA_JS = """
+(function () {
+  function draw() {
+    document.querySelectorAll("div.g-recaptcha").forEach(function (box, i) {
+      if (box.querySelector("textarea")) return;
+      var label = document.createElement("label");
+      var tick = document.createElement("input");
+      tick.type = "checkbox";
+      label.appendChild(tick);
+      label.appendChild(document.createTextNode(" 进行人机身份验证"));
+      var answer = document.createElement("textarea");
+      answer.name = "g-recaptcha-response";
+      answer.hidden = true;
+      tick.addEventListener("change", function () {
+        answer.value = tick.checked ? "browser-token-" + i : "";
+        var done = window[box.dataset.callback];
+        if (tick.checked && typeof done === "function") done(answer.value);
+      });
+      box.appendChild(label);
+      box.appendChild(answer);
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw); else draw();
+})();
+"""
+
+
+@pytest.fixture
+def recaptcha_in_browser():
+    """Route Google's api.js to the fake widget in a browser context (or page)."""
+
+    def serve(target):
+        target.route(
+            "**/recaptcha/api.js*",
+            lambda route: route.fulfill(status=200, content_type="text/javascript", body=FAKE_RECAPTCHA_JS),
+        )
+        return target
+
+    return serve

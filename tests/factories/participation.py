@@ -30,3 +30,25 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
         yes_declaration="已安排处理。",
         no_declaration="",
     )
+
+
+def open_consultation(**overrides):
+    """A published consultation on a new kindergarten's site, open for ten more days."""
+    from portal.participation.pages import ConsultationIndexPage, ConsultationPage
+    from portal.plan.models import DomainPage
+
+    fields = {
+        "title": "新区公办幼儿园选址意见征集",
+        "slug": "kindergarten-site",
+        "domain": DomainPage.objects.get(slug="education"),
+        "summary": "拟在新区建设一所公办幼儿园,征集选址意见。",
+        "background": "<p>新区适龄儿童增长较快。</p>",
+        "questions": [("question", "您认为幼儿园应建在哪里?"), ("question", "您最关心哪些配套?")],
+        "opens_at": timezone.now() - datetime.timedelta(days=1),
+        "closes_at": timezone.now() + datetime.timedelta(days=10),
+        **overrides,
+    }
+    page = ConsultationPage(**fields)
+    ConsultationIndexPage.objects.get().add_child(instance=page)
+    page.save_revision().publish()
+    return ConsultationPage.objects.get(pk=page.pk)

@@ -1,8 +1,10 @@
 """The feedback form embedded where residents read about a domain or a task."""
 
 from django import template
+from django.conf import settings
 
-from portal.participation.forms import Place, SubmissionForm, captcha_configured
+from portal.participation import captcha
+from portal.participation.forms import Place, SubmissionForm
 from portal.participation.models import Submission
 from portal.plan.models import DomainPage
 
@@ -19,12 +21,13 @@ def feedback_form(context, domain, tasks=(), task=None):
     # A mechanism item's parent is a mechanism, not a domain: the task alone says where it belongs.
     place = Place(domain=domain if isinstance(domain, DomainPage) else None, tasks=tasks, task=task)
     fields = SubmissionForm.base_fields
-    captcha = SubmissionForm()["captcha"] if captcha_configured() else None
+    widget = SubmissionForm()["captcha"] if captcha.configured() else None
     return {
         "place": place,
         "fields": fields,
         "kinds": Submission.Kind.choices,
         "task_choices": place.task_choices(),
-        "captcha": captcha,
+        "captcha": widget,
+        "answer_working_days": settings.PARTICIPATION_ANSWER_WORKING_DAYS,
         "csrf_token": context.get("csrf_token"),
     }

@@ -8,28 +8,15 @@ from django.core import mail
 from django.utils import timezone
 
 from portal.participation.models import Submission
-from portal.participation.pages import ConsultationIndexPage, ConsultationPage
-from portal.plan.models import DomainPage
+from portal.participation.pages import ConsultationPage
+from tests.factories.participation import open_consultation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("google")]
 
 
 @pytest.fixture
 def consultation():
-    index = ConsultationIndexPage.objects.get()
-    page = ConsultationPage(
-        title="新区公办幼儿园选址意见征集",
-        slug="kindergarten-site",
-        domain=DomainPage.objects.get(slug="education"),
-        summary="拟在新区建设一所公办幼儿园,征集选址意见。",
-        background="<p>新区适龄儿童增长较快。</p>",
-        questions=[("question", "您认为幼儿园应建在哪里?"), ("question", "您最关心哪些配套?")],
-        opens_at=timezone.now() - datetime.timedelta(days=1),
-        closes_at=timezone.now() + datetime.timedelta(days=10),
-    )
-    index.add_child(instance=page)
-    page.save_revision().publish()
-    return ConsultationPage.objects.get(pk=page.pk)
+    return open_consultation()
 
 
 def opinion(consultation, **extra):

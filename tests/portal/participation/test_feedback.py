@@ -1,7 +1,6 @@
 """The public form through the test client: saved first, clear errors, reCAPTCHA pass/fail/unreachable."""
 
 import threading
-from urllib.error import URLError
 
 import pytest
 
@@ -46,10 +45,36 @@ def test_submit_saves_and_shows_number_and_code(client, google, django_capture_o
     assert response.status_code == 200
     submission = Submission.objects.get()
     html = response.content.decode()
-    assert submission.number in html and "查询码" in html
-    assert submission.status == "received" and not submission.quarantined
-    assert submission.events.count() == 1 and google.calls
-    assert mail.outbox and submission.number in mail.outbox[0].subject
+    assert submission.number in html and "查询码" in html and "只在这里显示这一次" in html
+    # Verified after saving, by the task: Google was asked once, with the token the widget gave.
+    assert [call["response"] for call in google.calls] == ["token"]
+    assert submission.status == "received" and submission.verification == "passed" and not submission.quarantined
+    assert submission.events.count() == 1
+    staff, receipt = sorted(mail.outbox, key=lambda m: m.to != ["office@example.gov.cn"])
+    assert submission.number in staff.subject and "待人工核验" not in staff.subject
+    code = response.context["code"]
+    assert receipt.to == ["chen@example.com"] and submission.number in receipt.subject
+    assert code in receipt.body and f"/feedback/track/?number={submission.number}" in receipt.body
+
+
+def test_saved_before_verification_and_hidden_until_it_passes(client, google, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert client.post("/feedback/", valid()).status_code == 302
+    submission = Submission.objects.get()
+    assert submission.verification == "pending" and submission.quarantined and not google.calls
+    assert not mail.outbox  # nobody is told of an unverified item
+    for callback in callbacks:
+        callback()
+    submission.refresh_from_db()
+    assert submission.verification == "passed" and not submission.quarantined
+
+
+def test_receipt_page_offers_print_and_save(client, google):
+    response = client.post("/feedback/", valid(), follow=True)
+    html = response.content.decode()
+    code = response.context["code"]
+    assert "打印回执" in html and 'download="' in html and "data:text/plain" in html
+    assert code in response.context["receipt_download"].replace("%20", " ")
 
 
 def test_track_with_number_and_code(client, google):
@@ -99,39 +124,70 @@ def test_honeypot(client, google):
     assert "未能通过检查" in response.content.decode()
 
 
-def test_rate_limit_answers_clearly(client, google, settings):
+def test_rate_limit_counts_accepted_submissions(client, google, settings):
     settings.PARTICIPATION_RATE_PER_MINUTE = 2
     for _ in range(2):
         assert client.post("/feedback/", valid()).status_code == 302
     response = client.post("/feedback/", valid())
-    assert response.status_code == 429 and "提交过于频繁" in response.content.decode()
+    assert response.status_code == 429 and "稍等几分钟" in response.content.decode()
+    assert "台城街道公办幼儿园学位紧张" in response.content.decode()  # nothing typed is lost
     assert Submission.objects.count() == 2
 
 
-def test_captcha_failure_is_refused_with_a_message(client, google):
-    google.answer = {"success": False, "error-codes": ["invalid-input-response"]}
-    response = client.post("/feedback/", valid())
-    assert "人机验证未通过" in " ".join(response.context["form"].errors["captcha"])
-    assert not Submission.objects.exists()
+def test_correcting_a_form_many_times_is_not_refused(client, google, settings):
+    settings.PARTICIPATION_RATE_PER_MINUTE = 5
+    for _ in range(8):
+        response = client.post("/feedback/", valid(content="太短"))
+        assert response.status_code == 200 and "至少 10 个字" in response.content.decode()
+    assert client.post("/feedback/", valid()).status_code == 302
 
 
-def test_captcha_missing_is_refused(client, google):
-    response = client.post("/feedback/", valid(**{"g-recaptcha-response": ""}))
-    assert "请勾选" in " ".join(response.context["form"].errors["captcha"])
+def test_scripted_flood_is_bounded(client, google, settings):
+    settings.PARTICIPATION_POST_RATE_PER_MINUTE = 4
+    statuses = [client.post("/feedback/", valid(content="太短")).status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]
 
 
-def test_google_unreachable_keeps_and_quarantines(client, google):
-    google.error = URLError("network unreachable")
-    response = client.post("/feedback/", valid(), follow=True)
+def test_captcha_failure_keeps_the_submission_quarantined(client, google, django_capture_on_commit_callbacks):
+    google.mode = google.FAIL
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/feedback/", valid())
+    response = client.get("/feedback/thanks/")
     submission = Submission.objects.get()
-    assert submission.quarantined and not submission.is_public
-    assert "人工核验" in response.content.decode() or "核验" in response.content.decode()
+    assert submission.verification == "failed" and submission.quarantined and not submission.is_public
+    assert "invalid-input-response" in submission.quarantine_reason
+    assert "人工核验" in response.content.decode()
+    assert not mail.outbox  # a bot cannot make the portal mail anyone
 
 
-def test_google_timeout_keeps_and_quarantines(client, google):
-    google.error = TimeoutError("timed out")
-    client.post("/feedback/", valid())
-    assert Submission.objects.get().quarantined
+def test_captcha_missing_is_refused_in_plain_chinese(client, google):
+    response = client.post("/feedback/", valid(**{"g-recaptcha-response": ""}))
+    assert "请先完成人机验证" in " ".join(response.context["form"].errors["captcha"])
+    assert "请先完成人机验证" in response.content.decode()  # the error is shown, beside the widget
+    assert "g-recaptcha" in response.content.decode()
+    assert not Submission.objects.exists() and not google.calls
+
+
+def test_google_hanging_keeps_and_quarantines(client, google, django_capture_on_commit_callbacks):
+    google.mode = google.HANG
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/feedback/", valid())
+    response = client.get("/feedback/thanks/")
+    submission = Submission.objects.get()
+    assert submission.verification == "unreachable" and submission.quarantined
+    assert "无法连接" in response.content.decode()
+    assert any(m.to == ["chen@example.com"] for m in mail.outbox)  # a real citizen still gets the receipt
+
+
+def test_google_refusing_connections_keeps_and_quarantines(client, settings, django_capture_on_commit_callbacks):
+    import socket
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        settings.RECAPTCHA_DOMAIN = f"127.0.0.1:{closed.getsockname()[1]}"  # bound, never listening
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/feedback/", valid())
+    assert Submission.objects.get().verification == "unreachable"
 
 
 def test_no_keys_no_widget(client, settings):

@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("google")]
 @pytest.fixture(autouse=True)
 def no_rate_limit(settings):
     settings.PARTICIPATION_RATE_PER_MINUTE = settings.PARTICIPATION_RATE_PER_DAY = 10**6
+    settings.PARTICIPATION_POST_RATE_PER_MINUTE = 10**6
 
 
 class ScriptFinder(HTMLParser):
