@@ -1,12 +1,14 @@
-"""Factories for citizens' submissions, in any status the moderation tests need."""
+"""Factories for citizens' submissions, in any status the moderation tests need, and for consultations."""
 
 import datetime
 
 import factory
+import wagtail_factories
 
 from django.utils import timezone
 
 from portal.participation.models import Submission
+from portal.participation.pages import ConsultationPage
 
 LOOKUP_CODE = "TESTCODE"
 
@@ -30,3 +32,18 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
         yes_declaration="已安排处理。",
         no_declaration="",
     )
+
+
+class ConsultationPageFactory(wagtail_factories.PageFactory):
+    """An open consultation with one question; pass parent= (the ConsultationIndexPage)."""
+
+    class Meta:
+        model = ConsultationPage
+
+    title = factory.Sequence(lambda n: f"意见征集{n}")
+    slug = factory.Sequence(lambda n: f"consultation-{n}")
+    summary = "拟在新区建设一所公办幼儿园,征集选址意见。"
+    background = "<p>新区适龄儿童增长较快。</p>"
+    questions = factory.LazyFunction(lambda: [("question", "您认为幼儿园应建在哪里?")])
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=10))
