@@ -99,9 +99,9 @@ def consultation_id() -> str:
     return str(live(ConsultationPage).pk)
 
 
-# label → (path, or a function of nothing giving the path; the parameters its views read, with valid values)
 SEARCH = {"q": ["教育", "社保卡", "jiaoyu", "醫療"], "format": ["json"], "page": ["1", "2"], "sort": ["date"]}
 FILTERS = {"type": ["task", "domain"], "domain": ["公共教育"], "year": ["2015"]}
+# label → (path, or a function of nothing giving the path; the parameters its views read, with valid values)
 PUBLIC_URLS = {
     "home": (lambda: live(HomePage).url, {}),
     "domain page": (lambda: live(DomainPage).url, {}),
