@@ -30,6 +30,18 @@ Decisions, each pinned by a test in tests/portal/core/test_sanitize.py:
   before parsing, so an oversized post cannot keep the parser busy.
 
 Cleaning is idempotent: ``clean_text(clean_text(x, max_length=n), max_length=n) == clean_text(x, max_length=n)``.
+
+Two narrower rules serve input that is not stored as citizen text, and output that leaves the portal:
+
+* ``without_controls`` removes only the C0 control characters other than tab, line feed and carriage return, and
+  changes nothing else. It runs on every query value and on every public form's data before validation
+  (portal/core/inputs.py): PostgreSQL refuses NUL in a string, and Django's own NUL message tells a resident
+  nothing. The same characters are those XML 1.0, and so an XLSX workbook, cannot hold.
+* ``csv_cell`` and ``xlsx_cell`` make a value safe for the office's spreadsheets (portal/core/exports.py). Both
+  drop the same control characters: openpyxl refuses a whole workbook for one of them, and CSV readers choke on
+  NUL. A CSV cell that then begins with ``=``, ``+``, ``-``, ``@``, tab or carriage return is read by spreadsheet
+  programs as a formula, so it gets a leading single quote (OWASP's rule for CSV injection). XLSX cells are typed
+  strings, never formulas, so they need no quote, which Excel would show as part of the text.
 """
 
 import html
@@ -38,7 +50,7 @@ import unicodedata
 
 import bleach
 
-__all__ = ["clean_line", "clean_text", "is_blank"]
+__all__ = ["clean_line", "clean_text", "csv_cell", "is_blank", "without_controls", "xlsx_cell"]
 
 _ZWJ = "\u200d"
 _REMOVED_OTHER = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0")  # invisible, though not Cf
@@ -49,6 +61,8 @@ _SPACES = re.compile(r" {2,}")
 _SPACE_AT_LINE_END = re.compile(r" ?\n ?")
 _BLANK_LINES = re.compile(r"\n{4,}")  # more than two blank lines in a row
 _WORK_FACTOR, _WORK_SLACK = 4, 256  # input kept for parsing: max_length * factor + slack code points
+_C0_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # C0 controls other than tab, LF and CR
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def clean_text(value: str | None, *, max_length: int, multiline: bool = True) -> str:
@@ -74,6 +88,22 @@ def clean_line(value: str | None, *, max_length: int) -> str:
 def is_blank(value: str | None) -> bool:
     """Whether nothing is left once the value is cleaned: only spaces, invisible characters or markup."""
     return not clean_text(value, max_length=max(len(value or ""), 1))
+
+
+def without_controls(value: str) -> str:
+    """value without C0 control characters (NUL, escape, bell…); tab, line feed and carriage return stay."""
+    return _C0_CONTROLS.sub("", value)
+
+
+def csv_cell(value: str) -> str:
+    """A CSV cell a spreadsheet program shows as text, never runs as a formula."""
+    value = without_controls(value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def xlsx_cell(value: str) -> str:
+    """An XLSX cell openpyxl accepts: the workbook's XML cannot hold C0 controls other than tab, LF and CR."""
+    return without_controls(value)
 
 
 def _strip_tags(text: str) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from portal.core import sanitize
+from portal.core.inputs import WithoutControlsFormMixin
 from portal.core.widgets import QuickCheckboxInput, QuickEmailInput, QuickSelect, QuickTextarea, QuickTextInput
 from portal.plan.models import DomainPage, TaskPage
 
@@ -66,7 +67,7 @@ class Place:
         return [(t.pk, task_label(t.number, t.title)) for t in ([self.task] if self.task else self.tasks)]
 
 
-class SubmissionForm(forms.ModelForm):
+class SubmissionForm(WithoutControlsFormMixin, forms.ModelForm):
     # A field people never see: bots fill it in.
     website = forms.CharField(
         required=False,
@@ -176,14 +177,14 @@ class SubmissionForm(forms.ModelForm):
         return data
 
 
-class TrackForm(forms.Form):
+class TrackForm(WithoutControlsFormMixin, forms.Form):
     """受理编号 and 查询码; the answer mail links here with the number filled in, never the code."""
 
     number = forms.CharField(label=_("受理编号"), max_length=20, error_messages={"required": _("请填写受理编号。")})
     code = forms.CharField(label=_("查询码"), max_length=20, error_messages={"required": _("请填写查询码。")})
 
 
-class SatisfactionForm(forms.Form):
+class SatisfactionForm(WithoutControlsFormMixin, forms.Form):
     domain = forms.ModelChoiceField(
         queryset=DomainPage.objects.none(),
         label=_("评价领域"),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.core.inputs import id_param
 from portal.plan.models import DomainPage, TaskPage
 
 from . import captcha, ratelimit, services
@@ -30,9 +31,9 @@ def _initial(request) -> dict:
     domain = DomainPage.objects.live().filter(slug=slug).first() if slug else None
     if domain:
         initial["domain"] = domain.pk
-    task_id = request.GET.get("task", "")
-    if task_id.isdigit():
-        task = TaskPage.objects.live().filter(pk=int(task_id)).first()
+    task_id = id_param(request.GET.get("task"))
+    if task_id:
+        task = TaskPage.objects.live().filter(pk=task_id).first()
         if task:
             initial["task"] = task.pk
     return initial
@@ -45,7 +46,7 @@ def _consultation(request):
     raw = request.POST.get("consultation") or request.GET.get("consultation") or ""
     if not raw:
         return None, ""
-    page = ConsultationPage.objects.live().public().filter(pk=int(raw) if raw.isdigit() else 0).first()
+    page = ConsultationPage.objects.live().public().filter(pk=id_param(raw) or 0).first()
     if page is None:
         return None, _("没有找到这项意见征集。")
     if not page.is_open:

@@ -11,6 +11,8 @@ from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 
+from portal.core.exports import SafeSpreadsheetExportMixin
+
 from . import bulk_actions, services
 from .filters import SEARCH_FIELDS, SubmissionFilterSet
 from .models import EvaluationReport, ReplyTemplate, Submission
@@ -69,7 +71,7 @@ EXPORT_FIELDS = [
 PERSONAL_FIELDS = ["contact_name", "contact_phone", "contact_email"]
 
 
-class SubmissionIndexView(IndexView):
+class SubmissionIndexView(SafeSpreadsheetExportMixin, IndexView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         # Personal data leaves the system only for roles that need it.

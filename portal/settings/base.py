@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Control characters leave the query string before any view reads it (PostgreSQL refuses NUL).
+    "portal.core.inputs.ControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -154,6 +156,7 @@ RECAPTCHA_PRIVATE_KEY = env.str("RECAPTCHA_PRIVATE_KEY", default="")
 RECAPTCHA_VERSION = env.str("RECAPTCHA_VERSION", default="v2")
 RECAPTCHA_REQUIRED_SCORE = env.float("RECAPTCHA_REQUIRED_SCORE", default=0.5)
 RECAPTCHA_DOMAIN = env.str("RECAPTCHA_DOMAIN", default="www.google.com")
+# Whole seconds: django-recaptcha refuses to start with anything but an int here.
 RECAPTCHA_VERIFY_REQUEST_TIMEOUT = env.int("RECAPTCHA_VERIFY_REQUEST_TIMEOUT", default=3)
 PARTICIPATION_ANSWER_WORKING_DAYS = env.int("PARTICIPATION_ANSWER_WORKING_DAYS", default=15)
 PARTICIPATION_HOLIDAYS = env.list("PARTICIPATION_HOLIDAYS", default=[])

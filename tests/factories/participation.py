@@ -1,12 +1,14 @@
-"""Factories for citizens' submissions, in any status the moderation tests need."""
+"""Factories for citizens' submissions, in any status the moderation tests need, and for consultations."""
 
 import datetime
 
 import factory
+import wagtail_factories
 
 from django.utils import timezone
 
 from portal.participation.models import Submission
+from portal.participation.pages import ConsultationPage
 
 LOOKUP_CODE = "TESTCODE"
 
@@ -32,23 +34,33 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
     )
 
 
+class ConsultationPageFactory(wagtail_factories.PageFactory):
+    """An open consultation with one question; pass parent= (the ConsultationIndexPage)."""
+
+    class Meta:
+        model = ConsultationPage
+
+    title = factory.Sequence(lambda n: f"意见征集{n}")
+    slug = factory.Sequence(lambda n: f"consultation-{n}")
+    summary = "拟在新区建设一所公办幼儿园,征集选址意见。"
+    background = "<p>新区适龄儿童增长较快。</p>"
+    questions = factory.LazyFunction(lambda: [("question", "您认为幼儿园应建在哪里?")])
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=10))
+
+
 def open_consultation(**overrides):
-    """A published consultation on a new kindergarten's site, open for ten more days."""
-    from portal.participation.pages import ConsultationIndexPage, ConsultationPage
+    """A published consultation on a new kindergarten's site with two questions, open for ten more days."""
+    from portal.participation.pages import ConsultationIndexPage
     from portal.plan.models import DomainPage
 
     fields = {
         "title": "新区公办幼儿园选址意见征集",
         "slug": "kindergarten-site",
         "domain": DomainPage.objects.get(slug="education"),
-        "summary": "拟在新区建设一所公办幼儿园,征集选址意见。",
-        "background": "<p>新区适龄儿童增长较快。</p>",
         "questions": [("question", "您认为幼儿园应建在哪里?"), ("question", "您最关心哪些配套?")],
-        "opens_at": timezone.now() - datetime.timedelta(days=1),
-        "closes_at": timezone.now() + datetime.timedelta(days=10),
         **overrides,
     }
-    page = ConsultationPage(**fields)
-    ConsultationIndexPage.objects.get().add_child(instance=page)
+    page = ConsultationPageFactory(parent=ConsultationIndexPage.objects.get(), **fields)
     page.save_revision().publish()
     return ConsultationPage.objects.get(pk=page.pk)

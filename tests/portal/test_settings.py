@@ -1,9 +1,13 @@
-"""Production settings refuse to start without their secrets."""
+"""Production settings refuse to start without their secrets; every documented variable starts the site."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,3 +35,117 @@ def test_production_starts_with_its_environment():
         {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org", "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}
     )
     assert result.returncode == 0, result.stderr
+
+
+# Every variable in the README's configuration table, set to a valid value that is not its default. A variable
+# documented there but missing here fails the test: a documented setting is one that has been started with.
+# PORT, PG_* and ES_* are read by the Makefile and scripts/, not by the site; they must not disturb it either.
+def configuration(tmp_path, database_url: str) -> dict:
+    return {
+        "SECRET_KEY": "settings-test-" + "k" * 50,
+        "ALLOWED_HOSTS": "testserver,gxfw.example.gov.cn",
+        "DATABASE_URL": database_url,
+        "DB_CONN_MAX_AGE": "0",
+        "CACHE_URL": f"filecache://{tmp_path / 'cache'}",
+        "EMAIL_URL": "smtp+tls://portal:secret@mail.example.gov.cn:587",
+        "DEFAULT_FROM_EMAIL": "portal@example.gov.cn",
+        "CSRF_TRUSTED_ORIGINS": "https://gxfw.example.gov.cn,https://www.example.gov.cn",
+        "SECURE_SSL_REDIRECT": "False",
+        "SECURE_COOKIES": "False",
+        "SECURE_HSTS_SECONDS": "3600",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "WAGTAILADMIN_BASE_URL": "https://gxfw.example.gov.cn",
+        "LOG_LEVEL": "ERROR",
+        "PORTAL_LOG_LEVEL": "WARNING",
+        "ELASTICSEARCH_URL": os.environ.get("ELASTICSEARCH_URL") or "http://127.0.0.1:9200",
+        "SEARCH_TIMEOUT": "1.5",
+        "SEARCH_INDEX_TIMEOUT": "60",
+        "SEARCH_INDEX_PREFIX": "portal-settings-test",
+        "SEARCH_INDEX_WORKERS": "2",
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "RECAPTCHA_PUBLIC_KEY": "6Lc-settings-test-public-key",
+        "RECAPTCHA_PRIVATE_KEY": "6Lc-settings-test-private-key",
+        "RECAPTCHA_VERSION": "v3",
+        "RECAPTCHA_REQUIRED_SCORE": "0.7",
+        "RECAPTCHA_DOMAIN": "www.recaptcha.net",
+        "RECAPTCHA_VERIFY_REQUEST_TIMEOUT": "5",
+        "PARTICIPATION_ANSWER_WORKING_DAYS": "10",
+        "PARTICIPATION_HOLIDAYS": "2015-10-01,2015-10-02",
+        "PARTICIPATION_STAFF_EMAILS": "office@example.gov.cn,chief@example.gov.cn",
+        "PARTICIPATION_RATE_PER_MINUTE": "3",
+        "PARTICIPATION_RATE_PER_DAY": "20",
+        "TRUST_X_FORWARDED_FOR": "True",
+        "PORT": "8080",
+        "PG_PORT": "54330",
+        "PG_CLUSTER_DIR": str(tmp_path / "pg"),
+        "ES_PORT": "9201",
+        "ES_VERSION": "8.18.6",
+    }
+
+
+# Starts the site as a server process would, checks it, and serves pages through Django's test client.
+# Production's static files need `collectstatic` (a release step), so there only pages without templates.
+SERVE = """
+import sys
+
+import django
+from django.core.management import call_command
+from django.test import Client
+
+django.setup()
+call_command("check", deploy=sys.argv[1] == "production")
+for path in sys.argv[2:]:
+    response = Client().get(path, secure=True)
+    assert response.status_code == 200, (path, response.status_code)
+    print(path, response.status_code, response.get("Strict-Transport-Security", ""))
+"""
+PAGES = {
+    "portal.settings.dev": ["/", "/feedback/"],
+    "portal.settings.production": ["/open-data/indicators.json", "/feeds/updates/"],
+}
+
+
+def documented_variables() -> set[str]:
+    """The names in the first column of the README's configuration table."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1] for line in section.splitlines() if line.startswith("|")]
+    return {name for cell in rows for name in re.findall(r"`([A-Z][A-Z0-9_]*)`", cell)}
+
+
+def test_the_readme_documents_the_configuration_table_this_test_reads():
+    assert {
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "RECAPTCHA_VERIFY_REQUEST_TIMEOUT",
+        "SECURE_COOKIES",
+    } <= documented_variables()
+
+
+@pytest.mark.django_db  # the subprocess reads the session's test database: migrated, the plan loaded
+@pytest.mark.parametrize("settings_module", PAGES)
+def test_every_documented_variable_set_starts_the_site_and_serves_pages(settings_module, tmp_path):
+    from django.db import connection
+
+    db = connection.settings_dict
+    database_url = f"postgres://{quote(db['USER'] or '', safe='')}:{quote(db['PASSWORD'] or '', safe='')}@"
+    database_url += f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    values = configuration(tmp_path, database_url)
+    documented = documented_variables()
+    assert not documented - set(values), "README documents variables this test does not set: add a value for each"
+    assert not set(values) - documented, "this test sets variables the README no longer documents"
+
+    env = {k: v for k, v in os.environ.items() if k not in documented and k != "DJANGO_SETTINGS_MODULE"}
+    env.update(values, DJANGO_SETTINGS_MODULE=settings_module)
+    result = subprocess.run(
+        [sys.executable, "-c", SERVE, settings_module.rsplit(".", 1)[1], *PAGES[settings_module]],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert all(f"{path} 200" in result.stdout for path in PAGES[settings_module])
+    if settings_module.endswith("production"):
+        assert "max-age=3600" in result.stdout  # SECURE_HSTS_SECONDS reached the response

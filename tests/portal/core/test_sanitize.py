@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from django.template import engines
 
-from portal.core.sanitize import clean_line, clean_text, is_blank
+from portal.core.sanitize import clean_line, clean_text, csv_cell, is_blank, without_controls, xlsx_cell
 from tests.portal.core.hostile_inputs import HOSTILE, LONG_TEXT
 
 TEXT_LIMIT, LINE_LIMIT = 2000, 200
@@ -328,3 +328,63 @@ def test_text_without_a_tag_opener_skips_the_parser_with_the_same_result(value, 
     fast = clean_text(value, max_length=80, multiline=multiline)
     with mock.patch.object(sanitize, "_strip_tags", sanitize._parse_out_tags):
         assert clean_text(value, max_length=80, multiline=multiline) == fast
+
+
+C0_CONTROLS = [chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]]  # not tab, LF, CR
+FORMULA_START = ["=", "+", "-", "@", "\t", "\r"]
+
+
+@pytest.mark.parametrize("control", C0_CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
+def test_without_controls_removes_c0_controls(control):
+    assert without_controls(f"幼{control}儿园{control}") == "幼儿园"
+
+
+def test_without_controls_keeps_everything_else_as_typed():
+    typed = "  <b>幼儿园</b>\t收费\r\n太高 &amp; \u200b\x7f\x85😀\u3000 "
+    assert without_controls(typed) == typed
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(
+    typed=st.text().map(without_controls),
+    controls=st.lists(st.tuples(st.integers(min_value=0), st.sampled_from(C0_CONTROLS)), max_size=10),
+)
+def test_without_controls_gives_back_exactly_what_was_typed_around_them(typed, controls):
+    text = typed
+    for position, control in controls:
+        cut = position % (len(text) + 1)
+        text = text[:cut] + control + text[cut:]
+    assert without_controls(text) == typed
+
+
+@pytest.mark.parametrize("start", FORMULA_START, ids=repr)
+def test_a_csv_cell_that_would_be_a_formula_gets_a_leading_quote(start):
+    assert csv_cell(start + 'HYPERLINK("http://evil.example")') == "'" + start + 'HYPERLINK("http://evil.example")'
+
+
+@pytest.mark.parametrize("text", ["村道路灯不亮", "1+1=2", "电话:-", "'=已经加了引号", " =1+1", "", "＝全角等号"])
+def test_a_csv_cell_that_is_not_a_formula_is_kept_as_typed(text):
+    assert csv_cell(text) == text
+
+
+def test_a_csv_cell_loses_control_characters_first():
+    assert csv_cell("\x00\x1b=1+1") == "'=1+1"
+    assert csv_cell("甲\x00乙\t丙\n丁") == "甲乙\t丙\n丁"
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(value=st.one_of(st.text(), st.tuples(st.sampled_from(FORMULA_START), st.text()).map("".join)))
+def test_any_csv_cell_is_text_to_a_spreadsheet(value):
+    cell = csv_cell(value)
+    assert not cell.startswith(tuple(FORMULA_START))
+    assert cell in (without_controls(value), "'" + without_controls(value))
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(value=st.text(alphabet=st.characters(codec="utf-8")))
+def test_openpyxl_accepts_any_xlsx_cell(value):
+    import openpyxl
+
+    cell = openpyxl.Workbook().active.cell(row=1, column=1)
+    cell.value = xlsx_cell(value)  # raised IllegalCharacterError for a control character
+    assert cell.value == without_controls(value)
