@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-full test lint format bench bench-search bench-feedback venv load clean messages
+.PHONY: run run-full test lint format bench bench-search bench-feedback bench-captcha venv load clean messages
 
 venv: $(STAMP)
 
@@ -54,6 +54,9 @@ bench-search: venv
 
 bench-feedback: venv
 	bash bench/feedback.sh
+
+bench-captcha: venv
+	bash bench/captcha.sh
 
 clean:
 	bash scripts/elasticsearch.sh stop

@@ -168,6 +168,8 @@ class Client(threading.Thread):
             "contact_email": rng.choice([f"bench{self.number}@example.com", ""]),
             "website": "",  # the honeypot, left empty as people do
         }
+        if self.args.captcha_token:  # what the reCAPTCHA widget would put in the form
+            data["g-recaptcha-response"] = self.args.captcha_token
         if rng.random() < 0.7:
             data["publish_allowed"] = "on"
         return urlencode(data)
@@ -341,6 +343,7 @@ def main():
         action="store_true",
         help="GET the form once per client (in the warm-up), then only POST: the submission path alone",
     )
+    parser.add_argument("--captcha-token", default="", help="send this reCAPTCHA token (the server has keys set)")
     parser.add_argument("--strict-warmup", action="store_true", help="stop at once when a warm-up round fails")
     args = parser.parse_args()
     if not re.fullmatch(r"[A-Za-z0-9-]+", args.run):

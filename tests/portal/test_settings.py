@@ -32,9 +32,21 @@ def test_production_refuses_to_start_without_secret_key():
 
 def test_production_starts_with_its_environment():
     result = run_check(
-        {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org", "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}
+        {
+            "SECRET_KEY": "x" * 60,
+            "ALLOWED_HOSTS": "example.org",
+            "DATABASE_URL": "sqlite:////tmp/x.sqlite3",
+            "CACHE_URL": "redis://127.0.0.1:6379/0",  # the limits need a shared cache (participation.E001)
+        }
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_a_per_process_cache():
+    result = run_check(
+        {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org", "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}
+    )
+    assert result.returncode != 0 and "participation.E001" in result.stderr
 
 
 # Every variable in the README's configuration table, set to a valid value that is not its default. A variable
@@ -74,6 +86,9 @@ def configuration(tmp_path, database_url: str) -> dict:
         "PARTICIPATION_STAFF_EMAILS": "office@example.gov.cn,chief@example.gov.cn",
         "PARTICIPATION_RATE_PER_MINUTE": "3",
         "PARTICIPATION_RATE_PER_DAY": "20",
+        "PARTICIPATION_POST_RATE_PER_MINUTE": "12",
+        "SATISFACTION_MAX_PER_ADDRESS": "40",
+        "SATISFACTION_MIN_RATINGS": "3",
         "TRUST_X_FORWARDED_FOR": "True",
         "PORT": "8080",
         "PG_PORT": "54330",

@@ -152,6 +152,7 @@ def assert_no_server_error(response):
 @pytest.fixture(autouse=True)
 def no_rate_limit(settings):
     settings.PARTICIPATION_RATE_PER_MINUTE = settings.PARTICIPATION_RATE_PER_DAY = 10**6
+    settings.PARTICIPATION_POST_RATE_PER_MINUTE = 10**6
 
 
 @pytest.fixture(autouse=True)

@@ -55,7 +55,8 @@ def test_tracking_with_a_nul_byte_looks_the_number_up(client):
 def test_a_rating_with_a_nul_byte_is_saved(client):
     education = DomainPage.objects.get(slug="education")
     response = client.post(
-        "/feedback/satisfaction/", {"domain": f"{education.pk}\x00", "score": "4\x00", "comment": "离家\x00太远"}
+        "/feedback/satisfaction/",
+        {"domain": f"{education.pk}\x00", "score": "4\x00", "comment": "离家\x00太远", "g-recaptcha-response": "t"},
     )
     assert "感谢您的评价" in response.content.decode()
     rating = SatisfactionRating.objects.get()

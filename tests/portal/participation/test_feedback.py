@@ -84,7 +84,28 @@ def test_track_with_number_and_code(client, google):
     found = client.post("/feedback/track/", {"number": number, "code": code.lower()})
     assert "建议增加公办幼儿园学位" in found.content.decode() and "已收到" in found.content.decode()
     wrong = client.post("/feedback/track/", {"number": number, "code": "WRONG123"})
-    assert "不正确" in wrong.content.decode() and "幼儿园学位" not in wrong.content.decode()
+    assert wrong.content.decode().count("受理编号或查询码不正确") == 1  # once, not twice
+    assert "幼儿园学位" not in wrong.content.decode()
+
+
+def test_track_link_fills_in_the_number_only(client):
+    html = client.get("/feedback/track/", {"number": "TS20260000042"}).content.decode()
+    assert 'value="TS20260000042"' in html and 'name="code"' in html
+
+
+def test_answer_mail_links_to_tracking_without_the_code(client, google, django_capture_on_commit_callbacks):
+    from portal.participation import services
+
+    response = client.post("/feedback/", valid(), follow=True)
+    code, submission = response.context["code"], Submission.objects.get()
+    mail.outbox.clear()
+    previous = submission.status
+    submission.status, submission.answer = "answered", "已安排。"
+    submission.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submission_record_moderation(submission=submission, previous_status=previous, user=None)
+    (answer_mail,) = mail.outbox
+    assert f"/feedback/track/?number={submission.number}" in answer_mail.body and code not in answer_mail.body
 
 
 @pytest.mark.parametrize(
