@@ -4,6 +4,7 @@ Nothing secret and nothing insecure lives here: the secret key, allowed hosts an
 from the environment modules (dev.py gives harmless local defaults, production.py demands them).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -150,7 +151,10 @@ RECAPTCHA_REQUIRED_SCORE = env.float("RECAPTCHA_REQUIRED_SCORE", default=0.5)
 RECAPTCHA_DOMAIN = env.str("RECAPTCHA_DOMAIN", default="www.google.com")
 RECAPTCHA_VERIFY_REQUEST_TIMEOUT = env.float("RECAPTCHA_VERIFY_REQUEST_TIMEOUT", default=3)
 PARTICIPATION_ANSWER_WORKING_DAYS = env.int("PARTICIPATION_ANSWER_WORKING_DAYS", default=15)
-PARTICIPATION_HOLIDAYS = env.list("PARTICIPATION_HOLIDAYS", default=[])
+# Answer deadlines follow China's official calendar (chinesecalendar, with its 调休); these override it.
+# ISO dates, parsed here so that a mistyped date stops the start rather than a citizen's submission.
+PARTICIPATION_HOLIDAYS = [datetime.date.fromisoformat(d) for d in env.list("PARTICIPATION_HOLIDAYS", default=[])]
+PARTICIPATION_WORKDAYS = [datetime.date.fromisoformat(d) for d in env.list("PARTICIPATION_WORKDAYS", default=[])]
 PARTICIPATION_STAFF_EMAILS = env.list("PARTICIPATION_STAFF_EMAILS", default=[])
 PARTICIPATION_RATE_PER_MINUTE = env.int("PARTICIPATION_RATE_PER_MINUTE", default=5)
 PARTICIPATION_RATE_PER_DAY = env.int("PARTICIPATION_RATE_PER_DAY", default=50)
