@@ -10,6 +10,8 @@ from pathlib import Path
 
 import environ
 
+from django.core.exceptions import ImproperlyConfigured
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
@@ -151,10 +153,19 @@ RECAPTCHA_REQUIRED_SCORE = env.float("RECAPTCHA_REQUIRED_SCORE", default=0.5)
 RECAPTCHA_DOMAIN = env.str("RECAPTCHA_DOMAIN", default="www.google.com")
 RECAPTCHA_VERIFY_REQUEST_TIMEOUT = env.float("RECAPTCHA_VERIFY_REQUEST_TIMEOUT", default=3)
 PARTICIPATION_ANSWER_WORKING_DAYS = env.int("PARTICIPATION_ANSWER_WORKING_DAYS", default=15)
+
+
+def env_dates(name: str) -> list[datetime.date]:
+    """Comma-separated ISO dates, parsed here so that a mistyped one stops the start, not a submission."""
+    try:
+        return [datetime.date.fromisoformat(value) for value in env.list(name, default=[])]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: every entry must be a date such as 2025-10-01 ({error})") from error
+
+
 # Answer deadlines follow China's official calendar (chinesecalendar, with its 调休); these override it.
-# ISO dates, parsed here so that a mistyped date stops the start rather than a citizen's submission.
-PARTICIPATION_HOLIDAYS = [datetime.date.fromisoformat(d) for d in env.list("PARTICIPATION_HOLIDAYS", default=[])]
-PARTICIPATION_WORKDAYS = [datetime.date.fromisoformat(d) for d in env.list("PARTICIPATION_WORKDAYS", default=[])]
+PARTICIPATION_HOLIDAYS = env_dates("PARTICIPATION_HOLIDAYS")
+PARTICIPATION_WORKDAYS = env_dates("PARTICIPATION_WORKDAYS")
 PARTICIPATION_STAFF_EMAILS = env.list("PARTICIPATION_STAFF_EMAILS", default=[])
 PARTICIPATION_RATE_PER_MINUTE = env.int("PARTICIPATION_RATE_PER_MINUTE", default=5)
 PARTICIPATION_RATE_PER_DAY = env.int("PARTICIPATION_RATE_PER_DAY", default=50)

@@ -1,4 +1,4 @@
-"""Production settings refuse to start without their secrets."""
+"""Production settings refuse to start without their secrets or with a malformed calendar date."""
 
 import os
 import subprocess
@@ -31,3 +31,10 @@ def test_production_starts_with_its_environment():
         {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org", "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_mistyped_calendar_date_stops_the_start_and_names_the_setting():
+    environment = {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org", "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}
+    result = run_check({**environment, "PARTICIPATION_WORKDAYS": "2027-01-02,2027-02-30"})
+    assert result.returncode != 0
+    assert "PARTICIPATION_WORKDAYS" in result.stderr
