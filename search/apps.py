@@ -1,4 +1,4 @@
-"""App config for search: connects the indexing signals once."""
+"""App config for search: connects the indexing and cache-clearing signals once."""
 
 from django.apps import AppConfig
 
@@ -12,9 +12,12 @@ class SearchConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from . import indexing
-        from .models import Synonym
+        from .models import RecommendedTerm, Synonym
         from .queries import forget_synonyms
+        from .querylog import forget_popular
 
         indexing.connect_signals()
         post_save.connect(forget_synonyms, sender=Synonym, dispatch_uid="search_synonym_saved")
         post_delete.connect(forget_synonyms, sender=Synonym, dispatch_uid="search_synonym_deleted")
+        post_save.connect(forget_popular, sender=RecommendedTerm, dispatch_uid="search_recommended_saved")
+        post_delete.connect(forget_popular, sender=RecommendedTerm, dispatch_uid="search_recommended_deleted")

@@ -103,13 +103,20 @@ def write(items: Iterable[records.SearchRecord]) -> int:
     return len(items)
 
 
-def remove(doc_ids: Iterable[str]) -> None:
+def remove(doc_ids: Iterable[str], *, refresh: bool = False) -> None:
+    """Remove records from both engines; `refresh` makes Elasticsearch's delete visible to the next search."""
     doc_ids = list(doc_ids)
     IndexEntry.objects.filter(doc_id__in=doc_ids).delete()
     if doc_ids and documents.enabled():
         try:
             actions = ({"_op_type": "delete", "_id": doc_id} for doc_id in doc_ids)
-            bulk(documents.index_client(), actions, index=documents.alias_name(), raise_on_error=False, refresh=False)
+            bulk(
+                documents.index_client(),
+                actions,
+                index=documents.alias_name(),
+                raise_on_error=False,
+                refresh=refresh,
+            )
         except (TransportError, ApiError) as error:
             logger.warning("Elasticsearch did not remove %s: %s", doc_ids, error)
 
@@ -144,14 +151,17 @@ def index_snippets() -> None:
 
 
 @task()
-def index_answers() -> None:
-    """Published answers; ones withdrawn from publication leave the index."""
-    from .models import IndexEntry
+def index_answer(submission_id: int) -> None:
+    """One citizen's answer: in both engines while published, out of both as soon as it is not."""
+    from portal.participation.models import Submission
 
-    keep = list(records.answer_records())
-    ids = {r.doc_id for r in keep}
-    write(keep)
-    remove(d for d in IndexEntry.objects.filter(kind="answer").values_list("doc_id", flat=True) if d not in ids)
+    published = list(records.answer_records(Submission.objects.filter(pk=submission_id)))
+    if published:
+        write(published)
+    else:
+        # Withdrawn, rejected or deleted: not one more search may find it, so refresh for this delete
+        # rather than wait for Elasticsearch's next scheduled refresh.
+        remove([records.answer_doc_id(submission_id)], refresh=True)
 
 
 # -- signals -------------------------------------------------------------------------------------
@@ -187,9 +197,22 @@ def on_measurement_changed(sender, instance, **kwargs):
     _enqueue(index_pages, [instance.indicator_id])
 
 
-def on_submission_changed(sender, instance, **kwargs):
-    if instance.is_public or kwargs.get("signal") is post_delete:
-        _enqueue(index_answers)
+def _answer_indexed(submission_id: int) -> bool:
+    return IndexEntry.objects.filter(doc_id=records.answer_doc_id(submission_id)).exists()
+
+
+def on_submission_saved(sender, instance, created, **kwargs):
+    # An answer approved for publication is (re)indexed. One that is no longer approved, or no longer
+    # answered or allowed to be published, leaves the index if it is there: the index table tells
+    # (written together with Elasticsearch) without knowing the state before the save. A citizen's
+    # new submission is never public, so it costs neither a query nor a task.
+    if instance.is_public or (not created and _answer_indexed(instance.pk)):
+        _enqueue(index_answer, instance.pk)
+
+
+def on_submission_deleted(sender, instance, **kwargs):
+    if _answer_indexed(instance.pk):
+        _enqueue(index_answer, instance.pk)
 
 
 def connect_signals():
@@ -198,8 +221,8 @@ def connect_signals():
     from portal.participation.models import Submission
     from portal.plan.models import Department, Measurement, SourceDocument
 
-    post_save.connect(on_submission_changed, sender=Submission, dispatch_uid="search_submission_saved")
-    post_delete.connect(on_submission_changed, sender=Submission, dispatch_uid="search_submission_deleted")
+    post_save.connect(on_submission_saved, sender=Submission, dispatch_uid="search_submission_saved")
+    post_delete.connect(on_submission_deleted, sender=Submission, dispatch_uid="search_submission_deleted")
     page_published.connect(on_page_published, dispatch_uid="search_page_published")
     page_unpublished.connect(on_page_unpublished, dispatch_uid="search_page_unpublished")
     post_page_move.connect(on_page_moved, dispatch_uid="search_page_moved")

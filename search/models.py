@@ -1,5 +1,6 @@
-"""Search data kept in the database: synonyms staff edit, the anonymous query log, and the index
-table that the database engine searches when Elasticsearch is absent or does not answer."""
+"""Search data kept in the database: synonyms and recommended terms staff edit, the anonymous query
+log, and the index table that the database engine searches when Elasticsearch is absent or does not
+answer."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,34 @@ class Synonym(index.Indexed, models.Model):
         import re
 
         return [part for part in re.split(r"[、,,;;\s]+", self.expansions) if part]
+
+
+class RecommendedTerm(index.Indexed, models.Model):
+    """A search term staff approved for public lists such as 大家常搜.
+
+    What residents type is never shown to other residents as it is: four searches would otherwise
+    put an advertisement or a script on the official site. Public lists hold only these terms and
+    the plan's own vocabulary; the query log only decides their order.
+    """
+
+    term = models.CharField(_("搜索词"), max_length=30, unique=True, help_text=_("例如:入园率"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    panels = [FieldPanel("term"), FieldPanel("note")]
+    search_fields = [index.SearchField("term"), index.AutocompleteField("term"), index.SearchField("note")]
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("推荐搜索词")
+        verbose_name_plural = _("推荐搜索词")
+
+    def __str__(self):
+        return self.term
+
+    def clean(self):
+        # One space between words, as residents' queries are logged, so that counts find the term.
+        self.term = " ".join(self.term.split())
 
 
 class QueryLog(models.Model):

@@ -290,7 +290,11 @@ def _parse_date(value):
 
 
 def autocomplete(prefix: str, limit: int = 8) -> list[dict]:
-    """Titles and plan words that contain what has been typed so far (traditional folded)."""
+    """Titles and plan words that contain what has been typed so far (traditional folded).
+
+    Only published titles and the plan's vocabulary, never the query log: what one resident types
+    must not be offered to the next.
+    """
     from .models import IndexEntry
 
     text = chinese.normalize(prefix)[:30]

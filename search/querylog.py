@@ -7,9 +7,13 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from . import chinese
-from .models import QueryLog
+from .models import QueryLog, RecommendedTerm
 
-POPULAR_CACHE_KEY = "search:popular:v1"
+# v2: lists cached by v1 could hold whatever residents typed; never serve them again.
+POPULAR_CACHE_KEY = "search:popular:v2"
+
+# Shown when too few approved terms have been searched: the plan's own words residents most often want.
+STARTER_TERMS = ["入园率", "社保卡", "低保", "医疗保险", "养老", "公租房", "就业", "空气质量"]
 
 
 def log_query(*, query: str, results: int, took_ms: int, engine: str) -> None:
@@ -25,20 +29,43 @@ def log_query(*, query: str, results: int, took_ms: int, engine: str) -> None:
     )
 
 
+def allowed_terms(approved: list[str]) -> dict[str, str]:
+    """What a public list may show, by normalized form: `approved` (as staff wrote them), then the
+    plan's vocabulary."""
+    allowed: dict[str, str] = {}
+    for term in approved:
+        allowed.setdefault(chinese.normalize(term), term)
+    for word in chinese.vocabulary():
+        allowed.setdefault(word, word)
+    return allowed
+
+
 def popular_searches(limit: int = 8, days: int = 90) -> list[str]:
-    """The most searched terms that found something, cached for a few minutes."""
+    """大家常搜: allowed terms that residents searched most and that found something, then the
+    other approved terms, then STARTER_TERMS; cached for a few minutes or until staff change a term.
+
+    Residents' own words never appear here unless staff approved them or the plan uses them.
+    """
     popular = cache.get(POPULAR_CACHE_KEY)
     if popular is None:
+        approved = list(RecommendedTerm.objects.values_list("term", flat=True))
+        allowed = allowed_terms(approved)
         since = timezone.now() - datetime.timedelta(days=days)
         rows = (
-            QueryLog.objects.filter(created_at__gte=since, results__gt=0)
+            QueryLog.objects.filter(created_at__gte=since, results__gt=0, normalized__in=list(allowed))
             .values("normalized")
             .annotate(n=Count("id"))
             .order_by("-n", "normalized")[:limit]
         )
-        popular = [row["normalized"] for row in rows]
+        searched = [allowed[row["normalized"]] for row in rows]
+        popular = list(dict.fromkeys([*searched, *approved, *STARTER_TERMS]))[:limit]
         cache.set(POPULAR_CACHE_KEY, popular, 300)
     return popular
+
+
+def forget_popular(**kwargs):
+    """An approved term added or withdrawn shows (or stops showing) on the next page."""
+    cache.delete(POPULAR_CACHE_KEY)
 
 
 def zero_result_queries(days: int = 90, limit: int = 200):

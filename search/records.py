@@ -183,13 +183,19 @@ def document_records() -> Iterator[SearchRecord]:
         )
 
 
-def answer_records() -> Iterator[SearchRecord]:
-    """Published answers: the question and the answer only, never who asked."""
+def answer_doc_id(submission_id: int) -> str:
+    return f"answer:{submission_id}"
+
+
+def answer_records(submissions=None) -> Iterator[SearchRecord]:
+    """Published answers (among `submissions`, a Submission queryset; all by default): the question
+    and the answer only, never who asked."""
     from portal.participation.models import Submission
 
-    for item in Submission.objects.published().select_related("domain", "department"):
+    submissions = Submission.objects.all() if submissions is None else submissions
+    for item in submissions.published().select_related("domain", "department"):
         yield SearchRecord(
-            doc_id=f"answer:{item.pk}",
+            doc_id=answer_doc_id(item.pk),
             kind="answer",
             title=item.title,
             url=f"/feedback/answers/#{item.number}",

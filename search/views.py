@@ -8,9 +8,6 @@ from . import querylog
 from .queries import PortalSearch, SearchParams, autocomplete
 from .records import KIND_LABELS
 
-# Shown on an empty or fruitless search: the plan's own words residents most often want.
-STARTER_TERMS = ["入园率", "社保卡", "低保", "医疗保险", "养老", "公租房", "就业", "空气质量"]
-
 
 @require_GET
 def search(request):
@@ -25,8 +22,7 @@ def search(request):
         "params": params,
         "response": response,
         "kinds": KIND_LABELS,
-        "popular": querylog.popular_searches() or STARTER_TERMS,
-        "starter_terms": STARTER_TERMS,
+        "popular": querylog.popular_searches(),
     }
     return render(request, "search/search.html", context)
 

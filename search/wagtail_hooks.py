@@ -1,4 +1,5 @@
-"""Search in the admin: synonyms staff edit, and the report of queries that found nothing."""
+"""Search in the admin: synonyms and recommended terms staff edit, and the report of queries that
+found nothing."""
 
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -10,7 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import querylog
-from .models import Synonym
+from .models import RecommendedTerm, Synonym
 
 
 class SynonymViewSet(SnippetViewSet):
@@ -24,6 +25,21 @@ class SynonymViewSet(SnippetViewSet):
 
 
 register_snippet(SynonymViewSet)
+
+
+class RecommendedTermViewSet(SnippetViewSet):
+    """The only residents' words that public lists (大家常搜) may show besides the plan's own."""
+
+    model = RecommendedTerm
+    icon = "search"
+    menu_label = _("推荐搜索词")
+    menu_order = 301
+    add_to_admin_menu = True
+    list_display = ["term", "note", "updated_at"]
+    search_fields = ["term", "note"]
+
+
+register_snippet(RecommendedTermViewSet)
 
 
 def zero_results_view(request):

@@ -4,10 +4,13 @@ Nothing secret and nothing insecure lives here: the secret key, allowed hosts an
 from the environment modules (dev.py gives harmless local defaults, production.py demands them).
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import environ
+
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -159,7 +162,19 @@ RECAPTCHA_DOMAIN = env.str("RECAPTCHA_DOMAIN", default="www.google.com")
 # Whole seconds: django-recaptcha refuses to start with anything but an int here.
 RECAPTCHA_VERIFY_REQUEST_TIMEOUT = env.int("RECAPTCHA_VERIFY_REQUEST_TIMEOUT", default=3)
 PARTICIPATION_ANSWER_WORKING_DAYS = env.int("PARTICIPATION_ANSWER_WORKING_DAYS", default=15)
-PARTICIPATION_HOLIDAYS = env.list("PARTICIPATION_HOLIDAYS", default=[])
+
+
+def env_dates(name: str) -> list[datetime.date]:
+    """Comma-separated ISO dates, parsed here so that a mistyped one stops the start, not a submission."""
+    try:
+        return [datetime.date.fromisoformat(value) for value in env.list(name, default=[])]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: every entry must be a date such as 2025-10-01 ({error})") from error
+
+
+# Answer deadlines follow China's official calendar (chinesecalendar, with its 调休); these override it.
+PARTICIPATION_HOLIDAYS = env_dates("PARTICIPATION_HOLIDAYS")
+PARTICIPATION_WORKDAYS = env_dates("PARTICIPATION_WORKDAYS")
 PARTICIPATION_STAFF_EMAILS = env.list("PARTICIPATION_STAFF_EMAILS", default=[])
 PARTICIPATION_RATE_PER_MINUTE = env.int("PARTICIPATION_RATE_PER_MINUTE", default=5)
 PARTICIPATION_RATE_PER_DAY = env.int("PARTICIPATION_RATE_PER_DAY", default=50)

@@ -1,4 +1,5 @@
-"""Production settings refuse to start without their secrets; every documented variable starts the site."""
+"""Production settings refuse to start without their secrets, with a per-process cache or a malformed calendar
+date; every documented variable starts the site."""
 
 import os
 import re
@@ -83,6 +84,7 @@ def configuration(tmp_path, database_url: str) -> dict:
         "RECAPTCHA_VERIFY_REQUEST_TIMEOUT": "5",
         "PARTICIPATION_ANSWER_WORKING_DAYS": "10",
         "PARTICIPATION_HOLIDAYS": "2015-10-01,2015-10-02",
+        "PARTICIPATION_WORKDAYS": "2015-10-10",
         "PARTICIPATION_STAFF_EMAILS": "office@example.gov.cn,chief@example.gov.cn",
         "PARTICIPATION_RATE_PER_MINUTE": "3",
         "PARTICIPATION_RATE_PER_DAY": "20",
@@ -164,3 +166,10 @@ def test_every_documented_variable_set_starts_the_site_and_serves_pages(settings
     assert all(f"{path} 200" in result.stdout for path in PAGES[settings_module])
     if settings_module.endswith("production"):
         assert "max-age=3600" in result.stdout  # SECURE_HSTS_SECONDS reached the response
+
+
+def test_a_mistyped_calendar_date_stops_the_start_and_names_the_setting():
+    environment = {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org", "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}
+    result = run_check({**environment, "PARTICIPATION_WORKDAYS": "2027-01-02,2027-02-30"})
+    assert result.returncode != 0
+    assert "PARTICIPATION_WORKDAYS" in result.stderr

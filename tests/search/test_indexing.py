@@ -4,13 +4,19 @@ reach both engines; a rebuild swaps the alias atomically."""
 import pytest
 
 from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
 
 from wagtail.models import PageViewRestriction
 
+from portal.participation import services
+from portal.participation.models import Submission
 from portal.plan.models import Department, DomainPage, IndicatorPage, Measurement, TaskPage
 from search import documents
 from search.models import IndexEntry
+from search.queries import PortalSearch, SearchParams
 from tests.factories import TaskPageFactory
+from tests.factories.participation import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,9 +111,6 @@ def test_rebuild_swaps_the_alias_and_drops_the_old_index(elasticsearch):
 
 
 def test_published_answers_are_found_without_personal_data(elasticsearch, django_capture_on_commit_callbacks):
-    from portal.participation import services
-    from portal.participation.models import Submission
-
     submission, _ = services.submission_create(
         data={"kind": "question", "title": "夜间公交线路何时开通", "content": "请问环市夜间公交线路什么时候开通?",
               "publish_allowed": True, "contact_name": "黄先生", "contact_email": "huang@example.com"},
@@ -150,3 +153,83 @@ def test_a_rebuild_whose_table_fails_leaves_the_live_index_and_drops_the_new_one
     prefix = f"{documents.alias_name()}-"
     assert sorted(documents.client().indices.get(index=f"{prefix}*")) == sorted(before)
     assert IndexEntry.objects.count() == entries
+
+
+# -- answers withdrawn from publication ---------------------------------------------------------
+
+ANSWER_QUERY = "广海渡口夜班船"
+
+
+def found_by_portal_search(engine_url: str, number: str) -> bool:
+    """Whether PortalSearch, on the engine `engine_url` selects ("" for the database), finds the answer."""
+    with override_settings(ELASTICSEARCH_URL=engine_url):
+        response = PortalSearch(SearchParams(q=ANSWER_QUERY)).execute()
+    assert response.engine == ("elasticsearch" if engine_url else "database")
+    return f"/feedback/answers/#{number}" in {hit.url for hit in response.hits}
+
+
+@pytest.fixture
+def published_answer(elasticsearch, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = SubmissionFactory(
+            kind=Submission.Kind.QUESTION,
+            title="广海渡口夜班船何时恢复",
+            content="请问广海渡口的夜班船什么时候恢复?",
+            status=Submission.Status.ANSWERED,
+            answer="交通运输局已安排明年一季度恢复夜班船。",
+            answered_at=timezone.now(),
+            publish_allowed=True,
+            is_public=True,
+        )
+    # Indexing need not be visible to searches at once; withdrawal must be (below).
+    documents.client().indices.refresh(index=documents.alias_name())
+    return submission
+
+
+def withdraw_publication(submission):
+    submission.is_public = False  # 审核后公开 unticked in the admin
+    submission.save()
+
+
+def withdraw_consent(submission):
+    submission.publish_allowed = False
+    submission.save()
+
+
+def reopen(submission):
+    submission.status = Submission.Status.ACCEPTED
+    submission.save()
+
+
+def delete(submission):
+    submission.delete()
+
+
+@pytest.mark.parametrize("withdraw", [withdraw_publication, withdraw_consent, reopen, delete])
+def test_an_answer_no_longer_published_leaves_both_engines_at_once(
+    published_answer, withdraw, elasticsearch, django_capture_on_commit_callbacks
+):
+    doc_id, number = f"answer:{published_answer.pk}", published_answer.number
+    assert IndexEntry.objects.filter(doc_id=doc_id).exists()
+    assert found_by_portal_search(elasticsearch, number)
+    assert found_by_portal_search("", number)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw(Submission.objects.get(pk=published_answer.pk))
+
+    # No refresh here: the very next search must not find it.
+    assert not found_by_portal_search(elasticsearch, number)
+    assert not found_by_portal_search("", number)
+    assert not IndexEntry.objects.filter(doc_id=doc_id).exists()
+    assert not documents.client().exists(index=documents.alias_name(), id=doc_id)
+
+
+def test_a_citizens_new_submission_queues_no_indexing(settings, django_capture_on_commit_callbacks):
+    settings.PARTICIPATION_STAFF_EMAILS = []  # so that nothing else is queued either
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.submission_create(
+            data={"kind": "opinion", "title": "建议增加公交班次", "content": "希望增加村里的公交班次。",
+                  "publish_allowed": True},
+            ip="192.0.2.7",
+        )  # fmt: skip
+    assert callbacks == []
