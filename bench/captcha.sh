@@ -43,13 +43,7 @@ trap captcha_cleanup EXIT
 bench_pg_start portal-bench-captcha-pg "${BENCH_CAPTCHA_PG_PORT:-54359}"
 bench_pg_database
 bench_load_plan --no-search
-"${PSQL[@]}" "$DB" >>"$SETUP_LOG" <<'SQL'
-DELETE FROM participation_submissionevent
-  WHERE submission_id IN (SELECT id FROM participation_submission WHERE title LIKE 'BENCH%');
-DELETE FROM participation_submission WHERE title LIKE 'BENCH%';
-TRUNCATE django_tasks_database_dbtaskresult;
-VACUUM ANALYZE participation_submission, participation_submissionevent, django_tasks_database_dbtaskresult;
-SQL
+bench_clear_submissions
 
 google() {  # MODE: start a fake Google; sets GOOGLE_DOMAIN and GOOGLE_CA
   local ready="$RESULTS/google-$1.txt"

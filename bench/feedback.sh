@@ -49,14 +49,7 @@ bench_load_plan --no-search
 # The previous runs' submissions, their queued background tasks (Wagtail's reference index: no
 # db_worker runs here) and the sessions go, so every run starts from the same table sizes. The
 # database is the bench's own; of the submissions, only the ones this benchmark made (BENCH…) go.
-"${PSQL[@]}" "$DB" >>"$SETUP_LOG" <<'SQL'
-DELETE FROM participation_submissionevent
-  WHERE submission_id IN (SELECT id FROM participation_submission WHERE title LIKE 'BENCH%');
-DELETE FROM participation_submission WHERE title LIKE 'BENCH%';
-DELETE FROM django_tasks_database_dbtaskresult WHERE args_kwargs -> 'args' ->> 1 = 'submission';
-TRUNCATE django_session;
-VACUUM ANALYZE participation_submission, participation_submissionevent, django_session, django_tasks_database_dbtaskresult;
-SQL
+bench_clear_submissions
 
 # 3. Production settings for everything the server does. Unset (so the defaults apply): the
 # reCAPTCHA keys (no keys = no captcha), PARTICIPATION_STAFF_EMAILS (no mail per submission; with

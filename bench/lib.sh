@@ -137,6 +137,17 @@ bench_load_plan() {
   ) >>"$SETUP_LOG" 2>&1 || fail "loading data failed (see $SETUP_LOG)"
 }
 
+bench_clear_submissions() {  # the submissions earlier runs made (titles BENCH…), their tasks, the sessions
+  "${PSQL[@]}" "$DB" >>"$SETUP_LOG" <<'SQL'
+DELETE FROM participation_submissionevent
+  WHERE submission_id IN (SELECT id FROM participation_submission WHERE title LIKE 'BENCH%');
+DELETE FROM participation_submission WHERE title LIKE 'BENCH%';
+TRUNCATE django_tasks_database_dbtaskresult;
+TRUNCATE django_session;
+VACUUM ANALYZE participation_submission, participation_submissionevent, django_session, django_tasks_database_dbtaskresult;
+SQL
+}
+
 bench_prod_env() {  # PROD_ENV: production settings for everything the server does (a script may add to it)
   PROD_ENV=(
     DJANGO_SETTINGS_MODULE=portal.settings.production

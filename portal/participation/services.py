@@ -122,6 +122,14 @@ def notify_staff(pk: int) -> None:
         logger.warning("staff notification for %s failed: %s", submission.number, error)
 
 
+def mail_citizen(submission: Submission, subject: str, body: str, *, what: str) -> None:
+    """The submission is saved whatever happens here: a mail failure is logged, never shown to anyone."""
+    try:
+        send_mail(subject, body, None, [submission.contact_email])
+    except OSError as error:
+        logger.warning("%s for %s failed: %s", what, submission.number, error)
+
+
 @task()
 def notify_receipt(pk: int, code: str) -> None:
     """The receipt by mail: the only copy of the lookup code besides the thanks page."""
@@ -141,10 +149,7 @@ def notify_receipt(pk: int, code: str) -> None:
         "days": settings.PARTICIPATION_ANSWER_WORKING_DAYS,
         "url": track_url(submission.number),
     }
-    try:
-        send_mail(subject, body, None, [submission.contact_email])
-    except OSError as error:
-        logger.warning("receipt mail for %s failed: %s", submission.number, error)
+    mail_citizen(submission, subject, body, what="receipt")
 
 
 def submission_find(*, number: str, code: str) -> Submission | None:
@@ -271,10 +276,7 @@ def notify_citizen(pk: int) -> None:
         "number": submission.number,
         "url": track_url(submission.number),
     }
-    try:
-        send_mail(subject, body, None, [submission.contact_email])
-    except OSError as error:
-        logger.warning("citizen notification for %s failed: %s", submission.number, error)
+    mail_citizen(submission, subject, body, what="answer notification")
 
 
 @transaction.atomic

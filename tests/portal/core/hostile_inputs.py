@@ -99,3 +99,12 @@ HOSTILE = [
     "Z\u0351\u0354\u0318\u0355\u0300\u0301" * 200,  # Zalgo
     "a" + "\u0301" * 10_000,
 ]
+
+
+def encodable(text: str) -> bool:
+    """Whether a request can carry it: lone surrogates cannot be encoded as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

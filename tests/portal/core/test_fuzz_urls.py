@@ -25,7 +25,7 @@ from portal.plan.models import (
 )
 from portal.updates.models import UpdateIndexPage, UpdatePage
 from tests.factories.participation import ConsultationPageFactory
-from tests.portal.core.hostile_inputs import HOSTILE
+from tests.portal.core.hostile_inputs import HOSTILE, encodable
 
 pytestmark = pytest.mark.django_db
 
@@ -33,14 +33,6 @@ PER_URL = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 PER_FORM = settings(PER_URL, max_examples=40)
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 text = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
@@ -53,7 +45,7 @@ numbers = st.one_of(
         ["9" * 5000, "2147483648", "9223372036854775808", "-0", "1e309", "NaN", "inf", "²", "１２", "0x1f"]
     ),
 )
-hostile = st.sampled_from([h for h in HOSTILE if _encodable(h) and len(h) <= 2000])
+hostile = st.sampled_from([h for h in HOSTILE if encodable(h) and len(h) <= 2000])
 fuzz_value = st.one_of(
     text,
     controls,

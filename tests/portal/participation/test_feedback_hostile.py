@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from portal.core import sanitize
 from portal.participation.models import Submission
-from tests.portal.core.hostile_inputs import HOSTILE
+from tests.portal.core.hostile_inputs import HOSTILE, encodable
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("google")]
 
@@ -37,17 +37,9 @@ def post(client, **fields):
     return client.post("/feedback/", data)
 
 
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 # Lone surrogates cannot travel in a UTF-8 request at all (browsers replace them); the sanitizer's
 # own tests cover them.
-@pytest.mark.parametrize("text", [t for t in HOSTILE if _encodable(t)])
+@pytest.mark.parametrize("text", [t for t in HOSTILE if encodable(t)])
 def test_hostile_text_is_stored_clean_and_rendered_inert(client, text):
     response = post(client, title=text[:300], content="正常内容:" + text, contact_name=text[:80])
     assert response.status_code in (200, 302), response.status_code
