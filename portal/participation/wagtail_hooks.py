@@ -157,8 +157,9 @@ def register_participation_actions(actions):
     actions.register_action("participation.submit", _("送审答复"), _("提交答复草稿,等待审核"))
     actions.register_action("participation.approve", _("审核通过答复"), _("审核通过答复"))
     actions.register_action("participation.return")(ReturnFormatter)
-    actions.register_action("participation.publish", _("公开答复"), _("在“已答复来信”公开答复"))
-    actions.register_action("participation.withdraw", _("撤回公开"), _("从“已答复来信”撤下答复"))
+    # Public means listed on /feedback/answers/ once the answer is final and if the citizen agreed.
+    actions.register_action("participation.publish", _("公开答复"), _("设为审核后公开"))
+    actions.register_action("participation.withdraw", _("撤回公开"), _("撤回公开,不再在“答复公开”页显示"))
     actions.register_action("participation.quarantine", _("标记待人工核验"), _("标记为待人工核验"))
     actions.register_action("participation.clear_quarantine", _("解除待人工核验"), _("解除待人工核验"))
     actions.register_action("participation.close", _("办结"), _("办结来信"))

@@ -157,7 +157,7 @@ def test_office_approves_and_publishes(client, login, django_capture_on_commit_c
     assert [m.to for m in mail.outbox] == [["li@example.com"]]
     assert is_listed(client, item)
     history = client.get(reverse("submissions:history", args=[item.pk])).content.decode()
-    assert "审核通过答复" in history and "在“已答复来信”公开答复" in history
+    assert "审核通过答复" in history and "设为审核后公开" in history
 
 
 def test_office_sends_a_draft_back_with_a_note_for_the_drafter(client, login):
