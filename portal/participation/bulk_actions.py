@@ -1,7 +1,8 @@
 """Bulk moderation of the submission queue, on Wagtail's bulk action framework.
 
-Each action goes through the same service functions as a single edit (timeline event, audit log entry,
-mail to the citizen after commit), inside the one transaction that ``BulkAction.form_valid`` opens.
+Each action goes through the same service functions as a single edit (the one table of status steps,
+timeline event, audit log entry, mail to the citizen after commit), inside the one transaction that
+``BulkAction.form_valid`` opens: a bulk action never lets a role do what its single edit refuses.
 Items whose status does not allow the step are left alone and counted in a message: a mixed selection
 is the normal case in a queue, not an error.
 """
@@ -88,7 +89,7 @@ class MoveBulkAction(SubmissionBulkAction):
     status = None
 
     def applies_to(self, submission) -> bool:
-        return services.submission_can_move(submission=submission, status=self.status)
+        return services.submission_can_move(submission=submission, status=self.status, user=self.request.user)
 
     def perform(self, pks):
         return services.submission_bulk_move(pks=pks, status=self.status, user=self.request.user)

@@ -24,9 +24,7 @@ def keyed_digest(value: str) -> str:
 class SubmissionQuerySet(models.QuerySet):
     def published(self):
         """Answered items the citizen allowed to publish and a moderator approved for publication."""
-        return self.filter(
-            publish_allowed=True, is_public=True, status__in=[Submission.Status.ANSWERED, Submission.Status.CLOSED]
-        )
+        return self.filter(publish_allowed=True, is_public=True, status__in=Submission.ANSWERED_STATUSES)
 
     def overdue(self, today=None):
         today = today or timezone.localdate()
@@ -58,6 +56,8 @@ class Submission(models.Model):
         UNREACHABLE = "unreachable", _("无法连接核验服务")
 
     OPEN_STATUSES = [Status.RECEIVED, Status.ACCEPTED, Status.REVIEW]
+    # The statuses in which the answer is final: before them it is a draft only staff see.
+    ANSWERED_STATUSES = [Status.ANSWERED, Status.CLOSED]
 
     number = models.CharField(_("受理编号"), max_length=20, unique=True, null=True, blank=True)
     lookup_digest = models.CharField(max_length=64, editable=False)
@@ -145,6 +145,15 @@ class Submission(models.Model):
 
     def code_matches(self, code: str) -> bool:
         return hmac.compare_digest(self.lookup_digest, self.digest(code))
+
+    @property
+    def answer_is_final(self) -> bool:
+        return self.status in self.ANSWERED_STATUSES
+
+    @property
+    def is_published(self) -> bool:
+        """The same rule as SubmissionQuerySet.published(), for one submission in hand."""
+        return self.publish_allowed and self.is_public and self.answer_is_final
 
     @property
     def is_overdue(self) -> bool:

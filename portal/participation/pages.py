@@ -11,7 +11,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from portal.core.pages import AncestryMixin
+from portal.core.pages import PAGE_SEARCH_FIELDS, AncestryMixin, TitleSuffixesMixin
 
 
 class ConsultationIndexPage(AncestryMixin, Page):
@@ -32,7 +32,7 @@ class ConsultationIndexPage(AncestryMixin, Page):
         return context
 
 
-class ConsultationPage(AncestryMixin, Page):
+class ConsultationPage(AncestryMixin, TitleSuffixesMixin, Page):
     domain = models.ForeignKey(
         "plan.DomainPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("领域")
     )
@@ -61,7 +61,7 @@ class ConsultationPage(AncestryMixin, Page):
         MultiFieldPanel([FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])], heading=_("征集时间")),
         FieldPanel("outcome"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("background")]
+    search_fields = PAGE_SEARCH_FIELDS + [index.SearchField("summary"), index.SearchField("background")]
 
     class Meta:
         verbose_name = _("意见征集")

@@ -8,11 +8,13 @@ SMTP server's round trips, or a consultation's hundreds of messages, never hold 
 
 import logging
 import secrets
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django_tasks import task
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -159,46 +161,147 @@ def submission_find(*, number: str, code: str) -> Submission | None:
     return None
 
 
-STATUS_ACTIONS = {
-    Submission.Status.ACCEPTED: "participation.accept",
-    Submission.Status.ANSWERED: "participation.answer",
-    Submission.Status.CLOSED: "participation.close",
-    Submission.Status.REJECTED: "participation.reject",
-}
+MODERATE = "participation.change_submission"
+APPROVE = "participation.approve_answer"
+CLEAR_QUARANTINE = "participation.clear_quarantine"
+# Fields whose change needs more than the permission to moderate, whatever the status; the edit form
+# leaves them out for a role without it (Wagtail's field_permissions) and submission_moderate refuses them.
+FIELD_PERMISSIONS = {"is_public": APPROVE, "quarantined": CLEAR_QUARANTINE}
+# What a moderator's single edit may change; everything else on a submission is the citizen's or the system's.
+EDITABLE_FIELDS = ("status", "department", "answer", "rejection_reason", "is_public", "quarantined")
+
+
+class Step(NamedTuple):
+    """A status change someone may make: the permission it needs, its audit-log action, whether bulk offers it."""
+
+    source: str
+    target: str
+    permission: str
+    action: str
+    bulk: bool = False
+
+
+Status = Submission.Status
+
+# Every status change, single or bulk, is one of these steps; anything else is refused. Editors accept,
+# reject, draft an answer and submit it (答复待审核); only a role that may approve answers makes an answer
+# final, which is what can put it on /feedback/answers/, or sends a draft back. Bulk actions offer only
+# the routine steps, none of which publishes anything.
+TRANSITIONS = (
+    Step(Status.RECEIVED, Status.ACCEPTED, MODERATE, "participation.accept", bulk=True),
+    Step(Status.RECEIVED, Status.REJECTED, MODERATE, "participation.reject", bulk=True),
+    Step(Status.ACCEPTED, Status.REJECTED, MODERATE, "participation.reject"),
+    Step(Status.RECEIVED, Status.REVIEW, MODERATE, "participation.submit"),
+    Step(Status.ACCEPTED, Status.REVIEW, MODERATE, "participation.submit"),
+    Step(Status.REVIEW, Status.ACCEPTED, APPROVE, "participation.return"),
+    Step(Status.REVIEW, Status.ANSWERED, APPROVE, "participation.approve"),
+    Step(Status.RECEIVED, Status.ANSWERED, APPROVE, "participation.answer"),
+    Step(Status.ACCEPTED, Status.ANSWERED, APPROVE, "participation.answer"),
+    Step(Status.ANSWERED, Status.CLOSED, MODERATE, "participation.close", bulk=True),
+)
+STEPS = {(step.source, step.target): step for step in TRANSITIONS}
+
+
+def submission_step(*, submission: Submission, status: str, user, bulk: bool = False) -> Step | None:
+    """The step from the submission's status to `status` if this user may take it (in bulk, if asked)."""
+    step = STEPS.get((submission.status, status))
+    if step is None or (bulk and not step.bulk) or not user.has_perm(step.permission):
+        return None
+    return step
+
+
+def submission_statuses(*, submission: Submission, user) -> list[str]:
+    """The statuses this user may give the submission, its present one first, then in the model's order."""
+    reachable = {s.target for s in TRANSITIONS if s.source == submission.status and user.has_perm(s.permission)}
+    return [submission.status, *(status for status in Status.values if status in reachable)]
+
+
+def submission_can_move(*, submission: Submission, status: str, user) -> bool:
+    """Whether a bulk action may take this submission to `status` for this user."""
+    return submission_step(submission=submission, status=status, user=user, bulk=True) is not None
+
+
+def submission_may_edit_answer(*, submission: Submission, user) -> bool:
+    """A draft is the editors' to change; once final (and perhaps public), only an approver changes it."""
+    return submission.status not in Submission.ANSWERED_STATUSES or user.has_perm(APPROVE)
+
+
+def submission_may_change(*, submission: Submission, changes: dict, user) -> bool:
+    """Whether this user's role allows every one of these changes (field → new value) to the submission."""
+    if "status" in changes and submission_step(submission=submission, status=changes["status"], user=user) is None:
+        return False
+    if any(name in changes and not user.has_perm(permission) for name, permission in FIELD_PERMISSIONS.items()):
+        return False
+    return "answer" not in changes or submission_may_edit_answer(submission=submission, user=user)
 
 
 @transaction.atomic
-def submission_record_moderation(*, submission: Submission, previous_status: str, user) -> None:
-    """After a moderator's edit: the public timeline, the audit log, and mail to the citizen."""
+def submission_moderate(*, pk: int, changes: dict, user, note: str = "") -> Submission:
+    """A moderator's single edit: apply the changes (field → value) if the role allows them all, then record it.
+
+    The edit form offers only what the role allows; this is the server's own check, made under a row lock
+    so that it judges the status as it is now (a bulk action may have moved it since the form was shown).
+    Only the changed columns are written: the verification task may have updated others meanwhile.
+    `note` is the approver's reason when a draft is sent back.
+    """
+    from wagtail.log_actions import log
+
+    if unknown := set(changes) - set(EDITABLE_FIELDS):
+        raise ValueError(f"not editable by moderators: {sorted(unknown)}")
+    submission = Submission.objects.select_for_update().get(pk=pk)
+    changes = {name: value for name, value in changes.items() if getattr(submission, name) != value}
+    if not submission_may_change(submission=submission, changes=changes, user=user):
+        raise PermissionDenied(_("您的角色不能作出这一更改。"))
+    if not changes:
+        return submission
+    previous_status = submission.status
+    for name, value in changes.items():
+        setattr(submission, name, value)
+    submission.save(update_fields=[*changes, "updated_at"])
+    submission_record_moderation(submission=submission, previous_status=previous_status, user=user, note=note)
+    if "is_public" in changes:
+        log(
+            instance=submission,
+            action="participation.publish" if submission.is_public else "participation.withdraw",
+            user=user,
+        )
+    if "quarantined" in changes:
+        action = "participation.quarantine" if submission.quarantined else "participation.clear_quarantine"
+        log(instance=submission, action=action, user=user)
+    if not changes.keys() & {"status", "is_public", "quarantined"}:
+        log(instance=submission, action="wagtail.edit", user=user)
+    return submission
+
+
+@transaction.atomic
+def submission_record_moderation(*, submission: Submission, previous_status: str, user, note: str = "") -> None:
+    """After a status step, single or bulk: the public timeline, the audit log, and mail to the citizen."""
     from wagtail.log_actions import log
 
     if submission.status == previous_status:
         return
-    note = ""
-    if submission.status == Submission.Status.ANSWERED:
+    step = STEPS[(previous_status, submission.status)]
+    event_note, data = "", None
+    if submission.status == Status.REVIEW:
+        submission.answer_submitted_at = timezone.now()
+        submission.answer_submitted_by = user
+        submission.save(update_fields=["answer_submitted_at", "answer_submitted_by"])
+        event_note = _("答复已起草,正在审核。")
+    elif submission.status == Status.ANSWERED:
         submission.answered_at = submission.answered_at or timezone.now()
         submission.answered_by = user
         submission.save(update_fields=["answered_at", "answered_by"])
-        note = _("已由%(department)s答复。") % {"department": submission.department or _("承办单位")}
-    elif submission.status == Submission.Status.REJECTED:
-        note = submission.rejection_reason
-    SubmissionEvent.objects.create(submission=submission, status=submission.status, note=note)
-    log(instance=submission, action=STATUS_ACTIONS.get(submission.status, "wagtail.edit"), user=user)
-    if submission.status in (Submission.Status.ANSWERED, Submission.Status.REJECTED) and submission.contact_email:
+        event_note = _("已由%(department)s答复。") % {"department": submission.department or _("承办单位")}
+    elif step.action == "participation.return":
+        # The citizen learns only that the answer is being reworked; the approver's reason is for the drafter.
+        event_note = _("答复正在修改完善。")
+        data = {"comment": note}
+    elif submission.status == Status.REJECTED:
+        event_note = submission.rejection_reason
+    SubmissionEvent.objects.create(submission=submission, status=submission.status, note=event_note)
+    log(instance=submission, action=step.action, user=user, data=data)
+    if submission.status in (Status.ANSWERED, Status.REJECTED) and submission.contact_email:
         transaction.on_commit(lambda: notify_citizen.enqueue(submission.pk))
-
-
-# The path bulk actions follow: received → accepted → answered → closed, or received → rejected
-# (不予受理 is the alternative to 受理). A single edit may still set any status, to put a mistake right.
-BULK_STEPS = {
-    Submission.Status.ACCEPTED: (Submission.Status.RECEIVED,),
-    Submission.Status.CLOSED: (Submission.Status.ANSWERED,),
-    Submission.Status.REJECTED: (Submission.Status.RECEIVED,),
-}
-
-
-def submission_can_move(*, submission: Submission, status: str) -> bool:
-    return submission.status in BULK_STEPS[status]
 
 
 def submission_can_assign(*, submission: Submission, department) -> bool:
@@ -221,7 +324,7 @@ def submission_bulk_move(
         raise ValueError("a rejection needs the reason the citizen will see")
     moved, skipped = [], []
     for submission in _locked(pks):
-        if not submission_can_move(submission=submission, status=status):
+        if not submission_can_move(submission=submission, status=status, user=user):
             skipped.append(submission)
             continue
         previous = submission.status

@@ -1,21 +1,22 @@
-"""Moderation in the Wagtail admin: a filterable queue with bulk actions, answers, and an audit trail."""
+"""Moderation in the Wagtail admin: a filterable queue with bulk actions, answers (drafted by editors,
+approved by the office: moderation.py), and an audit trail."""
 
-from django import forms
 from django.contrib.admin.utils import quote
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
-from wagtail.admin.views.generic.models import EditView, IndexView
+from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 
 from portal.core.exports import SafeSpreadsheetExportMixin
 
-from . import bulk_actions, services
+from . import bulk_actions
 from .filters import SEARCH_FIELDS, SubmissionFilterSet
 from .models import EvaluationReport, ReplyTemplate, Submission
+from .moderation import ModerationForm, SubmissionEditView, SubmissionInspectView
 
 
 def mask(value: str) -> str:
@@ -29,39 +30,6 @@ def mask(value: str) -> str:
         if value[0].isdigit()
         else value[0] + "*" * (len(value) - 1)
     )
-
-
-class ModerationForm(forms.ModelForm):
-    reply_template = forms.ModelChoiceField(
-        queryset=ReplyTemplate.objects.all(),
-        required=False,
-        label=_("使用答复模板"),
-        help_text=_("答复为空时,用所选模板填入答复;请核对后再标记为已答复。"),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        template = cleaned.get("reply_template")
-        if template and not (cleaned.get("answer") or "").strip():
-            cleaned["answer"] = template.body
-            self.instance.answer = template.body
-        status = cleaned.get("status")
-        if status == Submission.Status.REJECTED and not (cleaned.get("rejection_reason") or "").strip():
-            self.add_error("rejection_reason", _("不予受理时必须填写理由,来信人将看到这一理由。"))
-        if (
-            status in (Submission.Status.ANSWERED, Submission.Status.CLOSED)
-            and not (cleaned.get("answer") or "").strip()
-        ):
-            self.add_error("answer", _("标记为已答复前请填写答复内容。"))
-        return cleaned
-
-
-class SubmissionEditView(EditView):
-    def save_instance(self):
-        previous = Submission.objects.values_list("status", flat=True).get(pk=self.object.pk)
-        instance = super().save_instance()
-        services.submission_record_moderation(submission=instance, previous_status=previous, user=self.request.user)
-        return instance
 
 
 EXPORT_FIELDS = [
@@ -99,6 +67,7 @@ class SubmissionViewSet(ModelViewSet):
     inspect_view_enabled = True
     create_view_enabled = False
     edit_view_class = SubmissionEditView
+    inspect_view_class = SubmissionInspectView
     index_view_class = SubmissionIndexView
     index_template_name = "participation/admin/submission_index.html"
     list_export = EXPORT_FIELDS
@@ -117,26 +86,10 @@ class SubmissionViewSet(ModelViewSet):
         Column("contact", label=_("来信人"), accessor=lambda s: mask(s.contact_name)),
         "department",
     ]
-    form_fields = ["status", "department", "answer", "rejection_reason", "is_public", "quarantined"]
-    inspect_view_fields = [
-        "number",
-        "kind",
-        "domain",
-        "task",
-        "title",
-        "content",
-        "status",
-        "due_date",
-        "department",
-        "answer",
-        "rejection_reason",
-    ]
 
     def get_form_class(self, for_update=False):
-        from wagtail.admin.forms.models import WagtailAdminModelForm
-
-        base = type("SubmissionModerationForm", (ModerationForm, WagtailAdminModelForm), {})
-        return forms.modelform_factory(self.model, form=base, fields=["reply_template", *self.form_fields])
+        # Which fields and statuses it offers depends on the user: see moderation.ModerationForm.
+        return ModerationForm
 
 
 class ReplyTemplateViewSet(ModelViewSet):
@@ -179,6 +132,16 @@ for action in bulk_actions.ACTIONS:
     hooks.register("register_bulk_action", action)
 
 
+class ReturnFormatter(LogFormatter):
+    """The audit log keeps what the approver asked the drafter to change."""
+
+    label = _("退回答复")
+    message = _("退回答复,请起草人修改")
+
+    def format_comment(self, log_entry):
+        return (log_entry.data or {}).get("comment", "")
+
+
 class AssignFormatter(LogFormatter):
     """The audit log names the department an item went to."""
 
@@ -193,6 +156,14 @@ class AssignFormatter(LogFormatter):
 def register_participation_actions(actions):
     actions.register_action("participation.accept", _("受理"), _("受理来信"))
     actions.register_action("participation.answer", _("答复"), _("答复来信"))
+    actions.register_action("participation.submit", _("送审答复"), _("提交答复草稿,等待审核"))
+    actions.register_action("participation.approve", _("审核通过答复"), _("审核通过答复"))
+    actions.register_action("participation.return")(ReturnFormatter)
+    # Public means listed on /feedback/answers/ once the answer is final and if the citizen agreed.
+    actions.register_action("participation.publish", _("公开答复"), _("设为审核后公开"))
+    actions.register_action("participation.withdraw", _("撤回公开"), _("撤回公开,不再在“答复公开”页显示"))
+    actions.register_action("participation.quarantine", _("标记待人工核验"), _("标记为待人工核验"))
+    actions.register_action("participation.clear_quarantine", _("解除待人工核验"), _("解除待人工核验"))
     actions.register_action("participation.close", _("办结"), _("办结来信"))
     actions.register_action("participation.reject", _("不予受理"), _("不予受理"))
     actions.register_action("participation.assign")(AssignFormatter)

@@ -1,7 +1,8 @@
 """Staff roles as code: who may edit, who approves, and the workflow between them.
 
-Department editors (部门编辑) draft pages and measurements and submit them; the leading group's
-office (领导小组办公室, at the finance bureau) approves and publishes. Both groups reach the admin.
+Department editors (部门编辑) draft pages, measurements and answers to submissions and submit them;
+the leading group's office (领导小组办公室, at the finance bureau) approves and publishes. Both groups
+reach the admin.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -40,6 +41,7 @@ def setup_staff() -> list[str]:
     office, _ = Group.objects.get_or_create(name=OFFICE)
 
     from portal.participation.models import Submission
+    from search.models import RecommendedTerm
 
     editors.permissions.add(
         admin_access,
@@ -52,7 +54,14 @@ def setup_staff() -> list[str]:
         *_model_permissions(Department, ["add", "change"]),
         *_model_permissions(Phase, ["change"]),
         *_model_permissions(Submission, ["view", "change"]),
-        Permission.objects.get(content_type__app_label="participation", codename="view_personal_data"),
+        # The office approves what the public site lists from residents' searches (大家常搜).
+        *_model_permissions(RecommendedTerm, ["add", "change", "delete", "view"]),
+        # Editors draft answers and submit them; the office decides what becomes final and public, and
+        # which quarantined letters are genuine.
+        *Permission.objects.filter(
+            content_type__app_label="participation",
+            codename__in=["view_personal_data", "approve_answer", "clear_quarantine"],
+        ),
     )
     for group, codenames in ((editors, EDITOR_PAGE_PERMISSIONS), (office, OFFICE_PAGE_PERMISSIONS)):
         for codename in codenames:

@@ -26,6 +26,9 @@ class DepartmentViewSet(SnippetViewSet):
     list_display = ["name", "key", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "key"]
+    # The table is small: the ORM's substring match finds 教育 in 市教育局, which the search backend's
+    # whole-word match cannot (and that backend has no "key" field to search at all).
+    search_backend_name = None
 
 
 class PhaseViewSet(SnippetViewSet):

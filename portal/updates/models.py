@@ -10,7 +10,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from portal.core.pages import AncestryMixin
+from portal.core.pages import PAGE_SEARCH_FIELDS, AncestryMixin, TitleSuffixesMixin
 
 from .blocks import UpdateBodyBlock
 
@@ -38,7 +38,7 @@ class UpdateIndexPage(AncestryMixin, Page):
         return context
 
 
-class UpdatePage(AncestryMixin, Page):
+class UpdatePage(AncestryMixin, TitleSuffixesMixin, Page):
     date = models.DateTimeField(_("发布日期"), default=timezone.now)
     source = models.CharField(_("来源"), max_length=100, default="领导小组办公室")
     summary = models.TextField(_("摘要"), max_length=500)
@@ -60,7 +60,7 @@ class UpdatePage(AncestryMixin, Page):
         FieldPanel("indicators"),
         FieldPanel("body"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    search_fields = PAGE_SEARCH_FIELDS + [index.SearchField("summary"), index.SearchField("body")]
 
     class Meta:
         verbose_name = _("工作进展")

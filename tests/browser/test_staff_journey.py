@@ -63,3 +63,56 @@ def test_submit_approve_and_see_the_public_page_change(site, browser, tmp_path):
     assert "96.4" in public.locator("table.data-table").inner_text()
     assert public.locator("figure.chart circle").count() == points_before + 1
     public.screenshot(path=str(tmp_path / "after.png"), full_page=True)
+
+
+def test_editor_drafts_an_answer_and_the_office_publishes_it(site, browser, tmp_path):
+    """Answers go the same two steps: the editor, with the letter in view, submits a draft; the office
+    approves and publishes it; only then does /feedback/answers/ show it."""
+    from django.core.management import call_command
+
+    from portal.participation.models import Submission
+    from tests.factories.participation import SubmissionFactory
+
+    call_command("setup_staff", verbosity=0)
+    staff_user("editor-a", EDITORS)
+    staff_user("office-a", OFFICE)
+    item = SubmissionFactory(
+        title="村道路灯长期不亮", content="海宴镇某村村道路灯已经两个月不亮。", status=Submission.Status.ACCEPTED
+    )
+    base = site.url
+    edit_url = f"{base}/admin/submissions/edit/{item.pk}/"
+    answer = "已安排维修,三日内修复。"
+
+    editor = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+    log_in(editor, base, "editor-a")
+    editor.goto(edit_url)
+    letter = editor.locator("section.participation-letter")
+    assert "海宴镇某村村道路灯已经两个月不亮" in letter.inner_text()
+    assert editor.locator("input[name=is_public]").count() == 0  # publishing is not the editor's to decide
+    offered = editor.locator("select[name=status] option").evaluate_all("options => options.map(o => o.value)")
+    assert "answered" not in offered and "review" in offered
+    editor.select_option("select[name=status]", "review")
+    editor.fill("textarea[name=answer]", answer)
+    editor.screenshot(path=str(tmp_path / "editor.png"), full_page=True)
+    editor.get_by_role("button", name="保存").click()
+    editor.wait_for_url(f"{base}/admin/submissions/")
+    item.refresh_from_db()
+    assert item.status == "review"
+
+    public = browser.new_context().new_page()
+    public.goto(f"{base}/feedback/answers/")
+    assert answer not in public.locator("main").inner_text()
+
+    office = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+    log_in(office, base, "office-a")
+    office.goto(edit_url)
+    office.select_option("select[name=status]", "answered")
+    office.check("input[name=is_public]")
+    office.screenshot(path=str(tmp_path / "office.png"), full_page=True)
+    office.get_by_role("button", name="保存").click()
+    office.wait_for_url(f"{base}/admin/submissions/")
+    item.refresh_from_db()
+    assert item.status == "answered" and item.is_public
+
+    public.goto(f"{base}/feedback/answers/")
+    assert answer in public.locator("main").inner_text()

@@ -23,7 +23,7 @@ from wagtail.models import (
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from portal.core.pages import LINK_FIELDS, AncestryMixin
+from portal.core.pages import LINK_FIELDS, PAGE_SEARCH_FIELDS, AncestryMixin, TitleSuffixesMixin
 from portal.plan import status as rules
 
 from .document import Plan
@@ -55,7 +55,7 @@ class IndicatorQuerySet(PageQuerySet):
         return self.only(*LINK_FIELDS, *CARD_FIELDS).with_live_measurements()
 
 
-class IndicatorPage(AncestryMixin, Page):
+class IndicatorPage(AncestryMixin, TitleSuffixesMixin, Page):
     code = models.SlugField(_("指标编号"), max_length=20, unique=True)
     unit = models.CharField(_("单位"), max_length=20, blank=True)
     comparator = models.CharField(_("目标关系"), max_length=5, choices=rules.Comparator.choices)
@@ -92,7 +92,7 @@ class IndicatorPage(AncestryMixin, Page):
             [FieldPanel("quote"), FieldPanel("repair_original"), FieldPanel("repair_note")], heading=_("出处")
         ),
     ]
-    search_fields = Page.search_fields + [index.SearchField("quote"), index.FilterField("code")]
+    search_fields = PAGE_SEARCH_FIELDS + [index.SearchField("quote"), index.FilterField("code")]
 
     class Meta:
         verbose_name = _("指标")

@@ -14,7 +14,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Page
 from wagtail.search import index
 
-from portal.core.pages import LINK_FIELDS, AncestryMixin
+from portal.core.pages import LINK_FIELDS, PAGE_SEARCH_FIELDS, AncestryMixin, TitleSuffixesMixin
 from portal.plan import status as rules
 
 from .departments import Responsibility, group_by_role, nearest_responsibilities, responsibilities_of
@@ -85,7 +85,7 @@ class HomePage(AncestryMixin, Page):
         return context
 
 
-class DomainPage(AncestryMixin, Page):
+class DomainPage(AncestryMixin, TitleSuffixesMixin, Page):
     number = models.PositiveSmallIntegerField(_("序号"))
     goal = models.TextField(_("目标"))
 
@@ -94,7 +94,7 @@ class DomainPage(AncestryMixin, Page):
     template = "plan/domain_page.html"
 
     content_panels = Page.content_panels + [FieldPanel("number"), FieldPanel("goal"), RESPONSIBILITIES_PANEL]
-    search_fields = Page.search_fields + [index.SearchField("goal")]
+    search_fields = PAGE_SEARCH_FIELDS + [index.SearchField("goal")]
 
     class Meta:
         verbose_name = _("服务领域")
@@ -135,7 +135,7 @@ class DomainPage(AncestryMixin, Page):
         return context
 
 
-class TaskPage(AncestryMixin, Page):
+class TaskPage(AncestryMixin, TitleSuffixesMixin, Page):
     class Progress(models.TextChoices):
         NOT_STARTED = "not_started", _("未启动")
         IN_PROGRESS = "in_progress", _("推进中")
@@ -158,7 +158,7 @@ class TaskPage(AncestryMixin, Page):
         FieldPanel("progress_note"),
         RESPONSIBILITIES_PANEL,
     ]
-    search_fields = Page.search_fields + [index.SearchField("text"), index.FilterField("progress")]
+    search_fields = PAGE_SEARCH_FIELDS + [index.SearchField("text"), index.FilterField("progress")]
 
     class Meta:
         verbose_name = _("任务")
@@ -211,7 +211,7 @@ class MechanismIndexPage(AncestryMixin, Page):
         return context
 
 
-class MechanismPage(AncestryMixin, Page):
+class MechanismPage(AncestryMixin, TitleSuffixesMixin, Page):
     number = models.PositiveSmallIntegerField(_("序号"))
     text = models.TextField(_("方案原文"), blank=True)
 
@@ -220,7 +220,7 @@ class MechanismPage(AncestryMixin, Page):
     template = "plan/mechanism_page.html"
 
     content_panels = Page.content_panels + [FieldPanel("number"), FieldPanel("text"), RESPONSIBILITIES_PANEL]
-    search_fields = Page.search_fields + [index.SearchField("text")]
+    search_fields = PAGE_SEARCH_FIELDS + [index.SearchField("text")]
 
     class Meta:
         verbose_name = _("体制机制")

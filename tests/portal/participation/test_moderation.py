@@ -1,6 +1,7 @@
-"""Moderation in the Wagtail admin: the queue, answers with events, mail and audit log, reasons."""
+"""Moderation in the Wagtail admin: the queue, the letter beside the answer, events, mail and audit log, reasons."""
 
 import datetime
+import re
 
 import pytest
 
@@ -8,13 +9,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from wagtail.models import ModelLogEntry
 
 from portal.participation import services
 from portal.participation.models import Submission
-from portal.plan.models import Department
-from portal.plan.staff import OFFICE
+from portal.participation.pages import ConsultationIndexPage, ConsultationPage
+from portal.plan.models import Department, DomainPage, TaskPage
+from portal.plan.staff import EDITORS, OFFICE
+from tests.factories.participation import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +146,115 @@ def test_reply_template_fills_an_empty_answer(client, moderator, submission):
     assert response.status_code == 302
     submission.refresh_from_db()
     assert submission.answer == template.body and submission.status == "answered"
+
+
+def letter_of(html: str) -> str:
+    """The read-only letter on the edit and inspect screens."""
+    start = html.index('<section class="participation-letter')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_edit_screen_shows_the_letter_above_the_answer(client, moderator):
+    domain = DomainPage.objects.get(slug="education")
+    task = TaskPage.objects.descendant_of(domain).first()
+    consultation = ConsultationPage(
+        title="新区公办幼儿园选址意见征集",
+        slug="kindergarten-letter",
+        domain=domain,
+        summary="征集选址意见。",
+        background="<p>新区适龄儿童增长较快。</p>",
+        opens_at=timezone.now() - datetime.timedelta(days=1),
+        closes_at=timezone.now() + datetime.timedelta(days=10),
+    )
+    ConsultationIndexPage.objects.get().add_child(instance=consultation)
+    item = SubmissionFactory(
+        title="幼儿园选址建议",
+        content="建议建在新区中心。\n那里交通方便。",
+        domain=domain,
+        task=task,
+        consultation=consultation,
+        answers=[{"question": "您认为幼儿园应建在哪里?", "answer": "新区中心公园旁"}],
+        publish_allowed=False,
+        verification=Submission.Verification.FAILED,
+        quarantined=True,
+        quarantine_reason="人机验证未通过",
+        contact_name="李女士",
+        contact_phone="13800138000",
+        contact_email="li@example.com",
+    )
+    html = client.get(reverse("submissions:edit", args=[item.pk])).content.decode()
+    letter = letter_of(html)
+    assert html.index("participation-letter") < html.index('id="w-editor-form"')
+    for text in (
+        item.number,
+        "幼儿园选址建议",
+        "建议建在新区中心。<br>那里交通方便。",
+        "意见建议",
+        domain.title,
+        task.title,
+        consultation.title,
+        "您认为幼儿园应建在哪里?",
+        "新区中心公园旁",
+        f"{timezone.localtime(item.created_at):%Y-%m-%d %H:%M}",
+        f"{item.due_date:%Y-%m-%d}",
+        "未通过",  # the verification state
+        "人机验证未通过",
+        "李女士",
+        "13800138000",
+        "li@example.com",
+    ):
+        assert text in letter, text
+    assert "<dt>同意公开</dt><dd>否</dd>" in letter and "<dt>待人工核验</dt><dd>是</dd>" in letter
+    for english in ("None", "True", "False"):
+        assert english not in letter
+
+
+def test_nothing_on_the_screens_is_none(client, moderator):
+    item = SubmissionFactory(contact_email="", answer="")
+    for view in ("edit", "inspect"):
+        html = client.get(reverse(f"submissions:{view}", args=[item.pk])).content.decode()
+        assert "<dt>领域</dt><dd>—</dd>" in letter_of(html) and "<dt>电子邮箱</dt><dd>—</dd>" in letter_of(html)
+        # What a moderator reads: the main column's text, without hidden elements, tags and attributes.
+        main = html[html.index("<main") : html.index("</main>")]
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"<(\w+)[^>]*\shidden>.*?</\1>", "", main, flags=re.S))
+        for english in ("None", "True", "False"):
+            assert english not in text, (view, english)
+    inspect = client.get(reverse("submissions:inspect", args=[item.pk])).content.decode()
+    assert "<dt>承办单位</dt><dd>—</dd>" in inspect and "<dt>答复</dt><dd>—</dd>" in inspect
+
+
+def test_contacts_only_for_roles_that_may_see_personal_data(client, submission):
+    for group, allowed in ((EDITORS, False), (OFFICE, True)):
+        user = get_user_model().objects.create_user(f"letter-{group}", password="x")
+        user.groups.add(Group.objects.get(name=group))
+        client.force_login(user)
+        html = client.get(reverse("submissions:edit", args=[submission.pk])).content.decode()
+        assert "村道路灯长期不亮" in letter_of(html)
+        for secret in ("李女士", "13800138000", "li@example.com"):
+            assert (secret in html) is allowed, (group, secret)
+
+
+def test_queue_leaves_out_letters_still_being_verified(client, moderator):
+    pending = SubmissionFactory(verification=Submission.Verification.PENDING)
+    checked = SubmissionFactory(verification=Submission.Verification.PASSED)
+
+    def listed(**query):
+        html = client.get(reverse("submissions:index"), query).content.decode()
+        return {item.number for item in (pending, checked) if item.number in html}
+
+    assert listed() == {checked.number}
+    assert listed(verification="pending") == {pending.number}
+    assert listed(verification="all") == {pending.number, checked.number}
+    # "Select all" reaches what the queue showed: the pending letter is not accepted with the rest.
+    bulk = reverse("wagtail_bulk_action", args=["participation", "submission", "accept"])
+    assert client.post(f"{bulk}?id=all&next=/admin/submissions/").status_code == 302
+    statuses = dict(Submission.objects.filter(pk__in=[pending.pk, checked.pk]).values_list("pk", "status"))
+    assert statuses == {pending.pk: "received", checked.pk: "accepted"}
+
+
+def test_queue_search_finds_part_of_a_chinese_word(client, moderator):
+    item = SubmissionFactory(title="村道路灯长期不亮", content="夜间出行不安全。")
+    other = SubmissionFactory(title="公交班次太少", content="希望增加班次。")
+    for query in ("路灯", "出行"):
+        html = client.get(reverse("submissions:index"), {"q": query}).content.decode()
+        assert item.number in html and other.number not in html, query
