@@ -34,8 +34,10 @@ stop_worker() {
   WORKER_PID=""
 }
 captcha_cleanup() {
+  local rc=$?
   stop_worker
   for pid in "${GOOGLE_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  (exit "$rc")  # bench_cleanup exits with the status it finds
   bench_cleanup
 }
 trap captcha_cleanup EXIT
@@ -58,8 +60,9 @@ google() {  # MODE: start a fake Google; sets GOOGLE_DOMAIN and GOOGLE_CA
 # Production settings; keys that are not Google's test keys (those fail django-recaptcha's system
 # check, which db_worker runs). The limits go to 1,000,000: every client is 127.0.0.1.
 bench_prod_env
-PROD_ENV+=(
+PROD_ENV=(
   -u PARTICIPATION_STAFF_EMAILS -u CACHE_URL -u ELASTICSEARCH_URL -u EMAIL_URL -u TRUST_X_FORWARDED_FOR
+  "${PROD_ENV[@]}"
   RECAPTCHA_PUBLIC_KEY=bench-public-key
   RECAPTCHA_PRIVATE_KEY=bench-private-key
   RECAPTCHA_VERIFY_REQUEST_TIMEOUT=3
@@ -80,10 +83,10 @@ serve() {  # MODE: gunicorn -w 2 and one db_worker, both verifying against a fak
   bench_wait_ok /feedback/ 30 5
 }
 
-counts() {  # RUN: "saved passed failed unreachable pending" for this run's submissions
+counts() {  # RUN: "saved passed failed unreachable pending" for this run's submissions, warm-up ones included
   "${PSQL[@]}" "$DB" -F ' ' -c "SELECT count(*), count(*) FILTER (WHERE verification = 'passed'),
     count(*) FILTER (WHERE verification = 'failed'), count(*) FILTER (WHERE verification = 'unreachable'),
-    count(*) FILTER (WHERE verification = 'pending') FROM participation_submission WHERE title LIKE 'BENCH-$1-%'"
+    count(*) FILTER (WHERE verification = 'pending') FROM participation_submission WHERE title LIKE 'BENCH%-$1-%'"
 }
 
 # 1. Google answers.
@@ -122,7 +125,9 @@ sleep 3  # the submitters are past their warm-up and the worker is waiting on Go
 wait "$LOAD_PID" || true
 cat "$RESULTS/load-hang.txt"
 read -r SAVED PASSED FAILED UNREACHABLE PENDING <<<"$(counts "$STAMP-hang")"
-echo "saved $SAVED: passed $PASSED, unreachable (quarantined) $UNREACHABLE, still pending (quarantined) $PENDING" \
+# One worker gives up on a hanging Google every RECAPTCHA_VERIFY_REQUEST_TIMEOUT seconds; the rest wait,
+# quarantined, for their turn or for a moderator.
+echo "saved $SAVED (warm-up included): passed $PASSED, unreachable (quarantined) $UNREACHABLE, still pending (quarantined) $PENDING" \
   | tee "$RESULTS/verify-hang.txt"
 stop_worker
 bench_stop_gunicorn
