@@ -185,7 +185,8 @@ PARTICIPATION_POST_RATE_PER_MINUTE = env.int("PARTICIPATION_POST_RATE_PER_MINUTE
 SATISFACTION_MAX_PER_ADDRESS = env.int("SATISFACTION_MAX_PER_ADDRESS", default=300)
 # An average is published only from this many ratings; fewer show "评价人数不足".
 SATISFACTION_MIN_RATINGS = env.int("SATISFACTION_MIN_RATINGS", default=5)
-TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
+# How many proxies of ours stand before the site, each appending to X-Forwarded-For; 0 = REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Sample measurements exist only so charts can be seen in development; production never loads them.
 PORTAL_ALLOW_SAMPLE_DATA = False

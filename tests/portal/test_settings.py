@@ -91,7 +91,7 @@ def configuration(tmp_path, database_url: str) -> dict:
         "PARTICIPATION_POST_RATE_PER_MINUTE": "12",
         "SATISFACTION_MAX_PER_ADDRESS": "40",
         "SATISFACTION_MIN_RATINGS": "3",
-        "TRUST_X_FORWARDED_FOR": "True",
+        "TRUSTED_PROXY_COUNT": "1",
         "PORT": "8080",
         "PG_PORT": "54330",
         "PG_CLUSTER_DIR": str(tmp_path / "pg"),
