@@ -10,6 +10,7 @@ import socket
 
 import pytest
 
+from django.core.management import call_command
 from django.db import connections
 from django.template.loader import render_to_string
 from django.test import Client
@@ -21,11 +22,17 @@ from ..participation.test_feedback import valid
 
 @pytest.fixture
 def live_database(django_db_setup, django_db_blocker):
-    """The session's test database outside any test transaction.
+    """The session's test database, with the plan, outside any test transaction.
 
     pytest-django creates the test database only for sessions with a django_db test: this module has one.
+    Tests without a django_db mark run last, after transactional tests that flush the database; so, as the
+    browser tests' `site` fixture does, the plan is loaded again when an earlier test emptied it.
     """
+    from portal.plan.models import HomePage
+
     with django_db_blocker.unblock():
+        if not HomePage.objects.exists():
+            call_command("load_plan", "--sample", verbosity=0)
         yield
 
 
