@@ -61,7 +61,7 @@ google() {  # MODE: start a fake Google; sets GOOGLE_DOMAIN and GOOGLE_CA
 # check, which db_worker runs). The limits go to 1,000,000: every client is 127.0.0.1.
 bench_prod_env
 PROD_ENV=(
-  -u PARTICIPATION_STAFF_EMAILS -u CACHE_URL -u ELASTICSEARCH_URL -u EMAIL_URL -u TRUST_X_FORWARDED_FOR
+  -u PARTICIPATION_STAFF_EMAILS -u CACHE_URL -u ELASTICSEARCH_URL -u EMAIL_URL -u TRUSTED_PROXY_COUNT
   "${PROD_ENV[@]}"
   RECAPTCHA_PUBLIC_KEY=bench-public-key
   RECAPTCHA_PRIVATE_KEY=bench-private-key

@@ -11,6 +11,8 @@ from django.http.request import split_domain_port
 
 from wagtail.models import Site
 
+from .outage import OUTAGE_ERRORS, unavailable
+
 SITE_CACHE_SECONDS = 60
 _KEY = "portal:site:{host}:{port}:v{version}"
 _VERSION_KEY = "portal:site:version"
@@ -50,5 +52,9 @@ class SiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request._wagtail_site = site_for_request(request)
+        try:
+            request._wagtail_site = site_for_request(request)
+        except OUTAGE_ERRORS as error:
+            # Outside any view, so DatabaseOutageMiddleware's process_exception never sees this query fail.
+            return unavailable(request, error)
         return self.get_response(request)

@@ -1,5 +1,6 @@
 """The larger-text control, usable without JavaScript: a link that sets a cookie and comes back."""
 
+from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
@@ -14,5 +15,8 @@ def text_size(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     response = HttpResponseRedirect(target)
-    response.set_cookie(TEXT_SIZE_COOKIE, size, max_age=365 * 24 * 3600, samesite="Lax")
+    # Not httponly: site.js switches the size in place and writes the same cookie.
+    response.set_cookie(
+        TEXT_SIZE_COOKIE, size, max_age=365 * 24 * 3600, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE
+    )
     return response

@@ -51,9 +51,16 @@ def submission_accepted(ip: str | None) -> None:
 
 
 def client_ip(request) -> str | None:
-    """The address of the client; behind a trusted proxy, the first X-Forwarded-For entry."""
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
-        if forwarded:
-            return forwarded
+    """The address of the client, counted TRUSTED_PROXY_COUNT hops from the right of X-Forwarded-For.
+
+    Each of our proxies appends the address it saw, so only the rightmost entries are ours; anything to
+    their left came from the client and can be forged. A header shorter than the count did not pass
+    through all our proxies, so REMOTE_ADDR is all we can trust then.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    if count > 0:
+        entries = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        entries = [entry for entry in entries if entry]
+        if len(entries) >= count:
+            return entries[-count]
     return request.META.get("REMOTE_ADDR")

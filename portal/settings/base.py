@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Control characters leave the query string before any view reads it (PostgreSQL refuses NUL).
     "portal.core.inputs.ControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -61,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "portal.core.sites.SiteMiddleware",
+    # A database that cannot be reached answers 503 with Retry-After, never a 500.
+    "portal.core.outage.DatabaseOutageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -69,6 +72,32 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+
+# Powerful browser features no page of ours uses, denied so that injected script or a framed page cannot
+# ask a resident for them. Fullscreen and autoplay stay allowed for embedded videos in progress reports.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 TEMPLATES = [
     {
@@ -185,7 +214,8 @@ PARTICIPATION_POST_RATE_PER_MINUTE = env.int("PARTICIPATION_POST_RATE_PER_MINUTE
 SATISFACTION_MAX_PER_ADDRESS = env.int("SATISFACTION_MAX_PER_ADDRESS", default=300)
 # An average is published only from this many ratings; fewer show "评价人数不足".
 SATISFACTION_MIN_RATINGS = env.int("SATISFACTION_MIN_RATINGS", default=5)
-TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
+# How many proxies of ours stand before the site, each appending to X-Forwarded-For; 0 = REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Sample measurements exist only so charts can be seen in development; production never loads them.
 PORTAL_ALLOW_SAMPLE_DATA = False

@@ -6,7 +6,9 @@ document.addEventListener("click", function (event) {
   event.preventDefault();
   var large = link.dataset.size === "large";
   document.documentElement.classList.toggle("text-large", large);
-  document.cookie = "text_size=" + (large ? "large" : "normal") + "; path=/; max-age=31536000; SameSite=Lax";
+  // Secure over HTTPS, as the server sets it in production (an HTTP development server could not read it back).
+  var secure = location.protocol === "https:" ? "; Secure" : "";
+  document.cookie = "text_size=" + (large ? "large" : "normal") + "; path=/; max-age=31536000; SameSite=Lax" + secure;
   link.dataset.size = large ? "normal" : "large";
   link.textContent = large ? "标准字号" : "大字号";
 });

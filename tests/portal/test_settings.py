@@ -31,6 +31,20 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize("key", ["", "   "])
+def test_production_refuses_an_empty_secret_key_like_a_missing_one(key):
+    result = run_check(
+        {
+            "SECRET_KEY": key,
+            "ALLOWED_HOSTS": "example.org",
+            "DATABASE_URL": "sqlite:////tmp/x.sqlite3",
+            "CACHE_URL": "redis://127.0.0.1:6379/0",
+        }
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is empty" in result.stderr
+
+
 def test_production_starts_with_its_environment():
     result = run_check(
         {
@@ -66,6 +80,8 @@ def configuration(tmp_path, database_url: str) -> dict:
         "SECURE_SSL_REDIRECT": "False",
         "SECURE_COOKIES": "False",
         "SECURE_HSTS_SECONDS": "3600",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": "True",
+        "SECURE_HSTS_PRELOAD": "True",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "WAGTAILADMIN_BASE_URL": "https://gxfw.example.gov.cn",
         "LOG_LEVEL": "ERROR",
@@ -91,7 +107,7 @@ def configuration(tmp_path, database_url: str) -> dict:
         "PARTICIPATION_POST_RATE_PER_MINUTE": "12",
         "SATISFACTION_MAX_PER_ADDRESS": "40",
         "SATISFACTION_MIN_RATINGS": "3",
-        "TRUST_X_FORWARDED_FOR": "True",
+        "TRUSTED_PROXY_COUNT": "1",
         "PORT": "8080",
         "PG_PORT": "54330",
         "PG_CLUSTER_DIR": str(tmp_path / "pg"),
@@ -139,15 +155,19 @@ def test_the_readme_documents_the_configuration_table_this_test_reads():
     } <= documented_variables()
 
 
-@pytest.mark.django_db  # the subprocess reads the session's test database: migrated, the plan loaded
-@pytest.mark.parametrize("settings_module", PAGES)
-def test_every_documented_variable_set_starts_the_site_and_serves_pages(settings_module, tmp_path):
+def session_database_url() -> str:
+    """The session's test database (migrated, the plan loaded) as a DATABASE_URL for a subprocess."""
     from django.db import connection
 
     db = connection.settings_dict
     database_url = f"postgres://{quote(db['USER'] or '', safe='')}:{quote(db['PASSWORD'] or '', safe='')}@"
-    database_url += f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    values = configuration(tmp_path, database_url)
+    return database_url + f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.mark.django_db  # the subprocess reads the session's test database: migrated, the plan loaded
+@pytest.mark.parametrize("settings_module", PAGES)
+def test_every_documented_variable_set_starts_the_site_and_serves_pages(settings_module, tmp_path):
+    values = configuration(tmp_path, session_database_url())
     documented = documented_variables()
     assert not documented - set(values), "README documents variables this test does not set: add a value for each"
     assert not set(values) - documented, "this test sets variables the README no longer documents"
@@ -173,3 +193,43 @@ def test_a_mistyped_calendar_date_stops_the_start_and_names_the_setting():
     result = run_check({**environment, "PARTICIPATION_WORKDAYS": "2027-01-02,2027-02-30"})
     assert result.returncode != 0
     assert "PARTICIPATION_WORKDAYS" in result.stderr
+
+
+# Production's defaults, as a browser over HTTPS meets them: a redirect that sets a cookie (no template, so no
+# collectstatic needed).
+HEADERS = """
+import django
+from django.conf import settings
+from django.test import Client
+
+django.setup()
+response = Client().get("/text-size/?size=large", secure=True)
+cookie = response.cookies["text_size"]
+print("status", response.status_code)
+print("hsts", response["Strict-Transport-Security"])
+print("policy", response["Permissions-Policy"])
+print("text_size secure", bool(cookie["secure"]))
+flags = settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.LANGUAGE_COOKIE_SECURE
+print("session csrf language", *flags)
+"""
+
+
+@pytest.mark.django_db
+def test_production_defaults_send_hsts_a_permissions_policy_and_only_secure_cookies():
+    env = {k: v for k, v in os.environ.items() if k not in documented_variables() and k != "DJANGO_SETTINGS_MODULE"}
+    env.update(
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="testserver",
+        DATABASE_URL=session_database_url(),
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", HEADERS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    assert "status 302" in lines
+    assert "hsts max-age=31536000" in lines  # a year; subdomains and preload only when asked for
+    assert any(line.startswith("policy ") and "camera=()" in line and "microphone=()" in line for line in lines)
+    assert "text_size secure True" in lines
+    assert "session csrf language True True True" in lines
