@@ -17,7 +17,7 @@ def run_check(env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     clean.update(env, DJANGO_SETTINGS_MODULE="portal.settings.production")
     return subprocess.run(
@@ -31,6 +31,29 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+# Everything else a production start needs, for the tests that vary one thing.
+STARTS = {
+    "SECRET_KEY": "x" * 60,
+    "ALLOWED_HOSTS": "example.org",
+    "DATABASE_URL": "sqlite:////tmp/x.sqlite3",
+    "CACHE_URL": "redis://127.0.0.1:6379/0",
+    "SITE_URL": "https://example.org",
+}
+
+
+def test_production_refuses_to_start_without_site_url():
+    result = run_check({k: v for k, v in STARTS.items() if k != "SITE_URL"})
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
+
+
+@pytest.mark.parametrize("site_url", ["gxfw.example.gov.cn", "https://gxfw.example.gov.cn/portal", "https://:443"])
+def test_production_refuses_a_site_url_that_is_not_an_address(site_url):
+    result = run_check({**STARTS, "SITE_URL": site_url})
+    assert result.returncode != 0
+    assert "SITE_URL: expected an address" in result.stderr
+
+
 def test_production_starts_with_its_environment():
     result = run_check(
         {
@@ -38,15 +61,14 @@ def test_production_starts_with_its_environment():
             "ALLOWED_HOSTS": "example.org",
             "DATABASE_URL": "sqlite:////tmp/x.sqlite3",
             "CACHE_URL": "redis://127.0.0.1:6379/0",  # the limits need a shared cache (participation.E001)
+            "SITE_URL": "https://example.org",
         }
     )
     assert result.returncode == 0, result.stderr
 
 
 def test_production_refuses_a_per_process_cache():
-    result = run_check(
-        {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org", "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}
-    )
+    result = run_check({k: v for k, v in STARTS.items() if k != "CACHE_URL"})
     assert result.returncode != 0 and "participation.E001" in result.stderr
 
 
@@ -66,6 +88,7 @@ def configuration(tmp_path, database_url: str) -> dict:
         "SECURE_SSL_REDIRECT": "False",
         "SECURE_COOKIES": "False",
         "SECURE_HSTS_SECONDS": "3600",
+        "SITE_URL": "https://gxfw.example.gov.cn",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "WAGTAILADMIN_BASE_URL": "https://gxfw.example.gov.cn",
         "LOG_LEVEL": "ERROR",
@@ -169,7 +192,6 @@ def test_every_documented_variable_set_starts_the_site_and_serves_pages(settings
 
 
 def test_a_mistyped_calendar_date_stops_the_start_and_names_the_setting():
-    environment = {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org", "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}
-    result = run_check({**environment, "PARTICIPATION_WORKDAYS": "2027-01-02,2027-02-30"})
+    result = run_check({**STARTS, "PARTICIPATION_WORKDAYS": "2027-01-02,2027-02-30"})
     assert result.returncode != 0
     assert "PARTICIPATION_WORKDAYS" in result.stderr
