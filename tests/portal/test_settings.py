@@ -74,7 +74,8 @@ def test_production_refuses_a_per_process_cache():
 
 # Every variable in the README's configuration table, set to a valid value that is not its default. A variable
 # documented there but missing here fails the test: a documented setting is one that has been started with.
-# PORT, PG_* and ES_* are read by the Makefile and scripts/, not by the site; they must not disturb it either.
+# PORT, PG_*, ES_*, REDIS_* and RUN_PROD_* are read by the Makefile and scripts/, not by the site; they must not
+# disturb it either.
 def configuration(tmp_path, database_url: str) -> dict:
     return {
         "SECRET_KEY": "settings-test-" + "k" * 50,
@@ -88,7 +89,11 @@ def configuration(tmp_path, database_url: str) -> dict:
         "SECURE_SSL_REDIRECT": "False",
         "SECURE_COOKIES": "False",
         "SECURE_HSTS_SECONDS": "3600",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": "True",
+        "SECURE_HSTS_PRELOAD": "True",
         "SITE_URL": "https://gxfw.example.gov.cn",
+        # Read only by portal.settings.local_prod: production and dev must ignore it.
+        "PORTAL_LOCAL_HTTP": "1",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "WAGTAILADMIN_BASE_URL": "https://gxfw.example.gov.cn",
         "LOG_LEVEL": "ERROR",
@@ -120,6 +125,12 @@ def configuration(tmp_path, database_url: str) -> dict:
         "PG_CLUSTER_DIR": str(tmp_path / "pg"),
         "ES_PORT": "9201",
         "ES_VERSION": "8.18.6",
+        "REDIS_PORT": "6390",
+        "REDIS_DIR": str(tmp_path / "redis"),
+        "RUN_PROD_PG_PORT": "54370",
+        "RUN_PROD_ES_PORT": "9230",
+        "RUN_PROD_REDIS_PORT": "6391",
+        "RUN_PROD_DIR": str(tmp_path / "run-prod"),
     }
 
 
@@ -188,7 +199,8 @@ def test_every_documented_variable_set_starts_the_site_and_serves_pages(settings
     assert result.returncode == 0, result.stderr[-3000:]
     assert all(f"{path} 200" in result.stdout for path in PAGES[settings_module])
     if settings_module.endswith("production"):
-        assert "max-age=3600" in result.stdout  # SECURE_HSTS_SECONDS reached the response
+        # SECURE_HSTS_* reached the response
+        assert "max-age=3600; includeSubDomains; preload" in result.stdout
 
 
 def test_a_mistyped_calendar_date_stops_the_start_and_names_the_setting():
