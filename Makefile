@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-full test lint format bench bench-search bench-feedback bench-captcha venv load clean messages
+.PHONY: run run-full run-prod stop-prod test lint format bench bench-search bench-feedback bench-captcha venv load clean messages
 
 venv: $(STAMP)
 
@@ -34,6 +34,14 @@ run-full: venv
 	  $(PY) manage.py rebuild_search_index && \
 	  echo "Serving http://127.0.0.1:$(PORT)/ (PostgreSQL at $$DATABASE_URL, Elasticsearch at $$ELASTICSEARCH_URL)" && \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The deployment of the README on this machine: production settings over plain HTTP on 127.0.0.1 (local use
+# only), gunicorn and db_worker supervised, its own PostgreSQL, Elasticsearch and Redis (scripts/run-prod.sh).
+run-prod: venv
+	PORT=$(PORT) bash scripts/run-prod.sh start
+
+stop-prod:
+	bash scripts/run-prod.sh stop
 
 test: venv
 	bash scripts/test.sh

@@ -154,6 +154,7 @@ bench_prod_env() {  # PROD_ENV: production settings for everything the server do
     SECRET_KEY="bench-only-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
     ALLOWED_HOSTS=127.0.0.1,localhost
     DATABASE_URL="$DATABASE_URL"
+    SITE_URL=http://127.0.0.1  # production requires it; only the links in open data, feeds and mail use it
     SECURE_SSL_REDIRECT=False
     SECURE_COOKIES=False
   )

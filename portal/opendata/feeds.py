@@ -1,10 +1,16 @@
-"""Atom feeds of progress updates: the whole site, and one per domain."""
+"""Atom feeds of progress updates: the whole site, and one per domain.
+
+Every link is absolute on SITE_URL (portal/core/links.py): Django's feeds would otherwise prefix the
+Host header a request came in with.
+"""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from portal.core.links import absolute_url, page_url
 from portal.plan.models import DomainPage
 from portal.updates.models import UpdatePage
 
@@ -13,7 +19,12 @@ FEED_SIZE = 30
 
 class UpdatesFeed(Feed):
     feed_type = Atom1Feed
-    link = "/"
+
+    def link(self):
+        return absolute_url("/")
+
+    def feed_url(self):
+        return absolute_url(reverse("opendata:feed_updates"))
 
     def title(self):
         return f"{settings.WAGTAIL_SITE_NAME} · 工作进展"
@@ -31,7 +42,7 @@ class UpdatesFeed(Feed):
         return item.summary
 
     def item_link(self, item):
-        return item.url
+        return page_url(item)
 
     def item_pubdate(self, item):
         return item.date
@@ -51,7 +62,10 @@ class DomainUpdatesFeed(UpdatesFeed):
         return f"{settings.WAGTAIL_SITE_NAME} · {obj.title} · 工作进展"
 
     def link(self, obj):
-        return obj.url
+        return page_url(obj)
+
+    def feed_url(self, obj):
+        return absolute_url(reverse("opendata:feed_domain", args=[obj.slug]))
 
     def items(self, obj):
         return UpdatePage.objects.live().public().filter(domains=obj).order_by("-date", "-pk")[:FEED_SIZE]

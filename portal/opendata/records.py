@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from portal.core.links import page_url
 from portal.plan import status as rules
 from portal.plan.models import (
     DomainPage,
@@ -88,7 +89,7 @@ def indicator_records(request=None) -> list[dict]:
                 "status": state,
                 "status_label": str(rules.Status(state).label),
                 "lead_department": "、".join(lead) or None,
-                "url": indicator.get_full_url(request),
+                "url": page_url(indicator, request),
                 "source_quote": indicator.quote,
             }
         )

@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.core.links import absolute_url, page_url
+
 from . import captcha
 from .deadlines import due_date
 from .models import Submission, SubmissionEvent
@@ -95,13 +97,9 @@ def submission_announce(*, pk: int, code: str) -> None:
         notify_receipt.enqueue(pk, code)
 
 
-def site_url(path: str) -> str:
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
-
-
 def track_url(number: str) -> str:
     """The tracking page with the number filled in; the code never travels in a link."""
-    return site_url(f"{reverse('participation:track')}?{urlencode({'number': number})}")
+    return absolute_url(f"{reverse('participation:track')}?{urlencode({'number': number})}")
 
 
 @task()
@@ -116,7 +114,8 @@ def notify_staff(pk: int) -> None:
     body = _("类型:%(kind)s\n答复期限:%(due)s\n请登录后台处理:%(url)s") % {
         "kind": submission.get_kind_display(),
         "due": submission.due_date,
-        "url": site_url("/admin/"),
+        # The admin's own address: WAGTAILADMIN_BASE_URL, which is SITE_URL unless the admin lives elsewhere.
+        "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailadmin_home"),
     }
     try:
         send_mail(subject, body, None, recipients)
@@ -410,7 +409,7 @@ def notify_consultation_outcome(page_id: int) -> int:
         )
     )
     subject = _("意见征集“%(title)s”结果已公布") % {"title": consultation.title}
-    body = _("感谢您参与意见征集。结果已公布:%(url)s\n") % {"url": site_url(consultation.url)}
+    body = _("感谢您参与意见征集。结果已公布:%(url)s\n") % {"url": page_url(consultation)}
     sent = 0
     for email in emails:  # one message each: participants never see each other's addresses
         try:

@@ -7,6 +7,7 @@ from the environment modules (dev.py gives harmless local defaults, production.p
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -160,7 +161,26 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 
 WAGTAIL_SITE_NAME = "台山市基本公共服务均等化"
-WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+
+
+def env_site_url(name: str, **default) -> str:
+    """The site's public address (scheme, host, optional port), checked here so a typo stops the start."""
+    value = env.str(name, **default).rstrip("/")
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 - a port that is not a number raises ValueError
+        valid = parts.scheme in {"http", "https"} and bool(parts.hostname)
+    except ValueError:
+        valid = False
+    if not valid or parts.path or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"{name}: expected an address such as https://gxfw.example.gov.cn, not {value!r}")
+    return value
+
+
+# The one public address: open data, feeds and mail build their absolute links from it, never from the
+# Host header a request happened to arrive with (a proxy's internal name, a bare IP behind the balancer).
+SITE_URL = env_site_url("SITE_URL", default="http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=SITE_URL)
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_WORKFLOW_ENABLED = True

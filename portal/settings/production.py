@@ -1,13 +1,13 @@
 """Production: every secret and host comes from the environment; missing ones stop the start.
 
 environ.Env raises ImproperlyConfigured for a variable read without a default, so a server
-without SECRET_KEY, ALLOWED_HOSTS or DATABASE_URL refuses to start rather than run insecurely.
+without SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL or SITE_URL refuses to start rather than run insecurely.
 """
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, env_site_url
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -18,6 +18,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# No default: links in open data, feeds and mail would otherwise point at a developer's machine.
+SITE_URL = env_site_url("SITE_URL")
+WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=SITE_URL)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -17,7 +17,7 @@ def run_check(env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     clean.update(env, DJANGO_SETTINGS_MODULE="portal.settings.production")
     return subprocess.run(
@@ -31,42 +31,50 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+# Everything else a production start needs, for the tests that vary one thing.
+STARTS = {
+    "SECRET_KEY": "x" * 60,
+    "ALLOWED_HOSTS": "example.org",
+    "DATABASE_URL": "sqlite:////tmp/x.sqlite3",
+    "CACHE_URL": "redis://127.0.0.1:6379/0",
+    "SITE_URL": "https://example.org",
+}
+
+
+def test_production_refuses_to_start_without_site_url():
+    result = run_check({k: v for k, v in STARTS.items() if k != "SITE_URL"})
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
+
+
+@pytest.mark.parametrize("site_url", ["gxfw.example.gov.cn", "https://gxfw.example.gov.cn/portal", "https://:443"])
+def test_production_refuses_a_site_url_that_is_not_an_address(site_url):
+    result = run_check({**STARTS, "SITE_URL": site_url})
+    assert result.returncode != 0
+    assert "SITE_URL: expected an address" in result.stderr
+
+
 @pytest.mark.parametrize("key", ["", "   "])
 def test_production_refuses_an_empty_secret_key_like_a_missing_one(key):
-    result = run_check(
-        {
-            "SECRET_KEY": key,
-            "ALLOWED_HOSTS": "example.org",
-            "DATABASE_URL": "sqlite:////tmp/x.sqlite3",
-            "CACHE_URL": "redis://127.0.0.1:6379/0",
-        }
-    )
+    result = run_check({**STARTS, "SECRET_KEY": key})
     assert result.returncode != 0
     assert "ImproperlyConfigured: SECRET_KEY is empty" in result.stderr
 
 
 def test_production_starts_with_its_environment():
-    result = run_check(
-        {
-            "SECRET_KEY": "x" * 60,
-            "ALLOWED_HOSTS": "example.org",
-            "DATABASE_URL": "sqlite:////tmp/x.sqlite3",
-            "CACHE_URL": "redis://127.0.0.1:6379/0",  # the limits need a shared cache (participation.E001)
-        }
-    )
+    result = run_check(STARTS)  # CACHE_URL among them: the limits need a shared cache (participation.E001)
     assert result.returncode == 0, result.stderr
 
 
 def test_production_refuses_a_per_process_cache():
-    result = run_check(
-        {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org", "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}
-    )
+    result = run_check({k: v for k, v in STARTS.items() if k != "CACHE_URL"})
     assert result.returncode != 0 and "participation.E001" in result.stderr
 
 
 # Every variable in the README's configuration table, set to a valid value that is not its default. A variable
 # documented there but missing here fails the test: a documented setting is one that has been started with.
-# PORT, PG_* and ES_* are read by the Makefile and scripts/, not by the site; they must not disturb it either.
+# PORT, PG_*, ES_*, REDIS_* and RUN_PROD_* are read by the Makefile and scripts/, not by the site; they must not
+# disturb it either.
 def configuration(tmp_path, database_url: str) -> dict:
     return {
         "SECRET_KEY": "settings-test-" + "k" * 50,
@@ -82,6 +90,9 @@ def configuration(tmp_path, database_url: str) -> dict:
         "SECURE_HSTS_SECONDS": "3600",
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": "True",
         "SECURE_HSTS_PRELOAD": "True",
+        "SITE_URL": "https://gxfw.example.gov.cn",
+        # Read only by portal.settings.local_prod: production and dev must ignore it.
+        "PORTAL_LOCAL_HTTP": "1",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "WAGTAILADMIN_BASE_URL": "https://gxfw.example.gov.cn",
         "LOG_LEVEL": "ERROR",
@@ -113,6 +124,12 @@ def configuration(tmp_path, database_url: str) -> dict:
         "PG_CLUSTER_DIR": str(tmp_path / "pg"),
         "ES_PORT": "9201",
         "ES_VERSION": "8.18.6",
+        "REDIS_PORT": "6390",
+        "REDIS_DIR": str(tmp_path / "redis"),
+        "RUN_PROD_PG_PORT": "54370",
+        "RUN_PROD_ES_PORT": "9230",
+        "RUN_PROD_REDIS_PORT": "6391",
+        "RUN_PROD_DIR": str(tmp_path / "run-prod"),
     }
 
 
@@ -185,12 +202,12 @@ def test_every_documented_variable_set_starts_the_site_and_serves_pages(settings
     assert result.returncode == 0, result.stderr[-3000:]
     assert all(f"{path} 200" in result.stdout for path in PAGES[settings_module])
     if settings_module.endswith("production"):
-        assert "max-age=3600" in result.stdout  # SECURE_HSTS_SECONDS reached the response
+        # SECURE_HSTS_* reached the response
+        assert "max-age=3600; includeSubDomains; preload" in result.stdout
 
 
 def test_a_mistyped_calendar_date_stops_the_start_and_names_the_setting():
-    environment = {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org", "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}
-    result = run_check({**environment, "PARTICIPATION_WORKDAYS": "2027-01-02,2027-02-30"})
+    result = run_check({**STARTS, "PARTICIPATION_WORKDAYS": "2027-01-02,2027-02-30"})
     assert result.returncode != 0
     assert "PARTICIPATION_WORKDAYS" in result.stderr
 
@@ -221,6 +238,7 @@ def test_production_defaults_send_hsts_a_permissions_policy_and_only_secure_cook
         SECRET_KEY="x" * 60,
         ALLOWED_HOSTS="testserver",
         DATABASE_URL=session_database_url(),
+        SITE_URL="https://testserver",
         DJANGO_SETTINGS_MODULE="portal.settings.production",
     )
     result = subprocess.run(
