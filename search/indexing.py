@@ -142,8 +142,9 @@ def _send(actions: dict[str, dict], *, versions: set, refresh: bool = False) -> 
             refresh=refresh,
         )
     except (TransportError, ApiError) as error:
-        logger.warning("Elasticsearch did not take %d changes, kept for retry: %s", len(actions), error)
-        outbox.postpone(dict.fromkeys(actions, str(error)))
+        # repr: a ConnectionError's str() is only "Connection error", its message says which and why.
+        logger.warning("Elasticsearch did not take %d changes, kept for retry: %r", len(actions), error)
+        outbox.postpone(dict.fromkeys(actions, repr(error)))
         return None
     refused = {}
     for item in errors:
