@@ -3,7 +3,9 @@
 Signals only enqueue tasks (django-tasks); the work runs off the request path in a worker
 (`manage.py db_worker` with the database backend) or at once with the immediate backend (tests,
 `make run`). An Elasticsearch failure never blocks publishing: the database table is always
-written, and `rebuild_search_index` brings the cluster back in line.
+written, and each change is queued in the outbox (search/outbox.py) in the same transaction, so a
+change Elasticsearch did not take is sent again by `drain()` (the `drain_search_outbox` command, and
+a task queued as soon as Elasticsearch takes a write again) until it does.
 """
 
 import logging
@@ -18,11 +20,12 @@ from elasticsearch.helpers import bulk
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import chinese, documents, records
-from .models import IndexEntry
+from . import chinese, documents, outbox, records
+from .models import IndexEntry, PendingIndexChange
 
 logger = logging.getLogger("portal.search")
 
@@ -92,33 +95,118 @@ def write_database(items: Iterable[records.SearchRecord]) -> None:
 def write(items: Iterable[records.SearchRecord]) -> int:
     """Index records in both engines; returns how many."""
     items = list(items)
-    write_database(items)
-    if items and documents.enabled():
-        try:
-            documents.ensure_index()
-            actions = (documents.ContentDocument.from_record(r).to_dict(include_meta=True) for r in items)
-            bulk(documents.index_client(), actions, index=documents.alias_name(), refresh=False)
-        except (TransportError, ApiError) as error:
-            logger.warning("Elasticsearch did not take %d records: %s", len(items), error)
+    with transaction.atomic():
+        write_database(items)
+        version = outbox.queue([r.doc_id for r in items]) if items and documents.enabled() else None
+    if version:
+        _send_change({r.doc_id: _index_action(r) for r in items}, version)
     return len(items)
 
 
 def remove(doc_ids: Iterable[str], *, refresh: bool = False) -> None:
     """Remove records from both engines; `refresh` makes Elasticsearch's delete visible to the next search."""
     doc_ids = list(doc_ids)
-    IndexEntry.objects.filter(doc_id__in=doc_ids).delete()
-    if doc_ids and documents.enabled():
-        try:
-            actions = ({"_op_type": "delete", "_id": doc_id} for doc_id in doc_ids)
-            bulk(
-                documents.index_client(),
-                actions,
-                index=documents.alias_name(),
-                raise_on_error=False,
-                refresh=refresh,
-            )
-        except (TransportError, ApiError) as error:
-            logger.warning("Elasticsearch did not remove %s: %s", doc_ids, error)
+    with transaction.atomic():
+        IndexEntry.objects.filter(doc_id__in=doc_ids).delete()
+        version = outbox.queue(doc_ids) if doc_ids and documents.enabled() else None
+    if version:
+        _send_change({doc_id: _delete_action(doc_id) for doc_id in doc_ids}, version, refresh=refresh)
+
+
+def _send_change(actions: dict[str, dict], version, *, refresh: bool = False) -> None:
+    if _send(actions, versions={version}, refresh=refresh) is not None and outbox.have_failed():
+        # Elasticsearch answers again: what it refused while it was down need not wait out its backoff.
+        drain_search_outbox.enqueue()
+
+
+def _index_action(record: records.SearchRecord) -> dict:
+    return documents.ContentDocument.from_record(record).to_dict(include_meta=True)
+
+
+def _delete_action(doc_id: str) -> dict:
+    return {"_op_type": "delete", "_id": doc_id}
+
+
+def _send(actions: dict[str, dict], *, versions: set, refresh: bool = False) -> int | None:
+    """Send one action per document; settle in the outbox what Elasticsearch took, postpone the rest.
+
+    Returns how many it took, None when it did not answer.
+    """
+    try:
+        documents.ensure_index()
+        _, errors = bulk(
+            documents.index_client(),
+            actions.values(),
+            index=documents.alias_name(),
+            raise_on_error=False,
+            refresh=refresh,
+        )
+    except (TransportError, ApiError) as error:
+        # repr: a ConnectionError's str() is only "Connection error", its message says which and why.
+        logger.warning("Elasticsearch did not take %d changes, kept for retry: %r", len(actions), error)
+        outbox.postpone(dict.fromkeys(actions, repr(error)))
+        return None
+    refused = {}
+    for item in errors:
+        ((op_type, info),) = item.items()
+        if not (op_type == "delete" and info.get("status") == 404):  # a delete finding nothing is done
+            refused[info["_id"]] = str(info.get("error") or info.get("status"))
+    outbox.settle([doc_id for doc_id in actions if doc_id not in refused], versions)
+    if refused:
+        logger.warning("Elasticsearch refused %d changes, kept for retry: %s", len(refused), refused)
+        outbox.postpone(refused)
+    return len(actions) - len(refused)
+
+
+def _entry_record(entry: IndexEntry) -> records.SearchRecord:
+    """The record a table row was written from, terms included, so a retry needs no analysis.
+
+    The row is the state to send; only a title or address longer than its 255 characters differs.
+    """
+    record = records.SearchRecord(
+        doc_id=entry.doc_id,
+        kind=entry.kind,
+        title=entry.title,
+        url=entry.url,
+        body=entry.body,
+        domain=entry.domain,
+        date=entry.date,
+    )
+    record.set_terms((entry.title_terms.strip(), entry.body_terms.strip()))
+    return record
+
+
+def drain(*, everything: bool = False, batch_size: int = 200) -> tuple[int, int]:
+    """Send the documents waiting in the outbox, as the index table has them now: (sent, still waiting).
+
+    Only those due, unless `everything` (Elasticsearch has just taken a write: it is back). Each batch
+    holds its rows locked while it sends, so a change committed meanwhile waits and is sent after this
+    older state, never before it; a second drainer skips them.
+    """
+    if not documents.enabled():
+        return 0, PendingIndexChange.objects.count()
+    sent, last_pk = 0, 0
+    while True:
+        with transaction.atomic():
+            pending = PendingIndexChange.objects.filter(pk__gt=last_pk)
+            if not everything:
+                pending = pending.due(timezone.now())
+            batch = list(pending.select_for_update(skip_locked=True).order_by("pk")[:batch_size])
+            if not batch:
+                break
+            last_pk = batch[-1].pk
+            doc_ids = [row.doc_id for row in batch]
+            entries = {e.doc_id: e for e in IndexEntry.objects.filter(doc_id__in=doc_ids)}
+            actions = {
+                doc_id: _index_action(_entry_record(entries[doc_id])) if doc_id in entries else _delete_action(doc_id)
+                for doc_id in doc_ids
+            }
+            # Refreshed: a document withdrawn while Elasticsearch was down must not be found a second longer.
+            taken = _send(actions, versions={row.version for row in batch}, refresh=True)
+        if taken is None:
+            break  # still down: the rest waits for its own next attempt
+        sent += taken
+    return sent, PendingIndexChange.objects.count()
 
 
 # -- tasks ---------------------------------------------------------------------------------------
@@ -137,6 +225,12 @@ def index_pages(page_ids: list[int]) -> None:
             (keep if record else drop).append(record or records.page_doc_id(node))
         write(keep)
         remove(drop)
+
+
+@task()
+def drain_search_outbox() -> None:
+    """Everything waiting in the outbox, now that Elasticsearch answers again."""
+    drain(everything=True)
 
 
 @task()

@@ -1,8 +1,11 @@
 """Search data kept in the database: synonyms and recommended terms staff edit, the anonymous query
-log, and the index table that the database engine searches when Elasticsearch is absent or does not
-answer."""
+log, the index table that the database engine searches when Elasticsearch is absent or does not
+answer, and the outbox of changes Elasticsearch has yet to take."""
+
+import uuid
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
@@ -102,6 +105,38 @@ class IndexEntry(models.Model):
     class Meta:
         verbose_name = _("索引条目")
         verbose_name_plural = _("索引条目")
+
+    def __str__(self):
+        return self.doc_id
+
+
+class PendingIndexChangeQuerySet(models.QuerySet):
+    def due(self, now):
+        return self.filter(next_attempt_at__lte=now)
+
+
+class PendingIndexChange(models.Model):
+    """A document whose Elasticsearch copy may lag behind its index table row: the outbox.
+
+    Written in the transaction that changes the row, settled once Elasticsearch took the change, so a
+    change Elasticsearch refuses (or a worker that dies before sending it) is retried, never lost. It
+    holds no content: the row (or its absence, for a delete) is the state to send, so repeated changes
+    to one document coalesce into one pending row.
+    """
+
+    doc_id = models.CharField(max_length=80, unique=True)
+    # A new one on every change: settling removes only the change that was sent, never a newer one.
+    version = models.UUIDField(default=uuid.uuid4)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_error = models.TextField(blank=True)
+
+    objects = PendingIndexChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("待同步的索引变更")
+        verbose_name_plural = _("待同步的索引变更")
 
     def __str__(self):
         return self.doc_id

@@ -197,6 +197,10 @@ SEARCH_INDEX_TIMEOUT = env.float("SEARCH_INDEX_TIMEOUT", default=30)
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="portal-dev")
 # Processes that analyse text during a full rebuild (rebuild_search_index); 1 analyses in-process.
 SEARCH_INDEX_WORKERS = env.int("SEARCH_INDEX_WORKERS", default=os.cpu_count() or 1)
+# A change Elasticsearch did not take is retried after this many seconds, doubling each time up to the maximum
+# (search/outbox.py; `manage.py drain_search_outbox`).
+SEARCH_OUTBOX_RETRY = env.int("SEARCH_OUTBOX_RETRY", default=30)
+SEARCH_OUTBOX_RETRY_MAX = env.int("SEARCH_OUTBOX_RETRY_MAX", default=3600)
 
 # Feedback: reCAPTCHA through django-recaptcha. No keys (as in `make run`) means no widget; v2 checkbox by
 # default, RECAPTCHA_VERSION=v3 for the invisible score. RECAPTCHA_DOMAIN=www.recaptcha.net serves

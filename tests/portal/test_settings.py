@@ -102,6 +102,8 @@ def configuration(tmp_path, database_url: str) -> dict:
         "SEARCH_INDEX_TIMEOUT": "60",
         "SEARCH_INDEX_PREFIX": "portal-settings-test",
         "SEARCH_INDEX_WORKERS": "2",
+        "SEARCH_OUTBOX_RETRY": "10",
+        "SEARCH_OUTBOX_RETRY_MAX": "600",
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         "RECAPTCHA_PUBLIC_KEY": "6Lc-settings-test-public-key",
         "RECAPTCHA_PRIVATE_KEY": "6Lc-settings-test-private-key",
