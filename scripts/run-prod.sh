@@ -111,7 +111,8 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 [supervisorctl]
 serverurl=unix://$RUN/supervisor.sock
 
-; gunicorn's master replaces a worker that dies; supervisord replaces the master (and db_worker).
+; gunicorn's master replaces a worker that dies; supervisord replaces the master, db_worker and the
+; outbox drain when they exit (db_worker exits on a lost database connection: this brings it back).
 [program:gunicorn]
 command=$PY -m gunicorn portal.wsgi --workers 2 --preload --bind 127.0.0.1:$PORT
 directory=$ROOT
@@ -133,6 +134,18 @@ stopasgroup=true
 killasgroup=true
 redirect_stderr=true
 stdout_logfile=$RUN/logs/db_worker.log
+
+; Index changes Elasticsearch did not take wait in the outbox; this retries them (search/outbox.py).
+[program:drain_search_outbox]
+command=$PY manage.py drain_search_outbox --every 30
+directory=$ROOT
+autorestart=true
+startsecs=5
+stopwaitsecs=30
+stopasgroup=true
+killasgroup=true
+redirect_stderr=true
+stdout_logfile=$RUN/logs/drain_search_outbox.log
 EOF2
 }
 
@@ -190,7 +203,7 @@ start() {
 Serving http://127.0.0.1:$PORT/ with production settings over plain HTTP (local use only).
   admin        http://127.0.0.1:$PORT/admin/
 $operator
-  logs         $RUN/logs (gunicorn.log, db_worker.log, supervisord.log)
+  logs         $RUN/logs (gunicorn.log, db_worker.log, drain_search_outbox.log, supervisord.log)
   environment  $RUN/env (set -a; . $RUN/env; set +a to run manage.py against this site)
   stop         make stop-prod
 EOF2
