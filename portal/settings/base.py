@@ -160,14 +160,16 @@ CONTENT_SECURITY_POLICY_PUBLIC = {
 }
 # Wagtail's admin (and the page previews it frames) writes inline <script> and style="…" and shows images from
 # blob:/data: URLs; it is staff-only behind a login, so it gets 'unsafe-inline' for scripts and styles, blob: and
-# data: images and fonts, may frame itself, and may ask releases.wagtail.org for the upgrade notice.
+# data: images and fonts, may frame itself, ask releases.wagtail.org for the upgrade notice and show staff avatars
+# from Gravatar (Wagtail's default; WAGTAIL_GRAVATAR_PROVIDER_URL = None would turn that off).
+# www.gravatar.com is written without a scheme so that it follows the page's, as Wagtail's //www.gravatar.com does.
 CONTENT_SECURITY_POLICY_ADMIN = {
     "PATH_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         **CONTENT_SECURITY_POLICY_PUBLIC["DIRECTIVES"],
         "script-src": ["'self'", "'unsafe-inline'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", "www.gravatar.com"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'", "https://releases.wagtail.org"],
         "frame-src": ["'self'"],
