@@ -66,6 +66,7 @@ def configuration(tmp_path, database_url: str) -> dict:
         "SECURE_SSL_REDIRECT": "False",
         "SECURE_COOKIES": "False",
         "SECURE_HSTS_SECONDS": "3600",
+        "CSP_REPORT_ONLY": "True",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "WAGTAILADMIN_BASE_URL": "https://gxfw.example.gov.cn",
         "LOG_LEVEL": "ERROR",
@@ -115,6 +116,8 @@ for path in sys.argv[2:]:
     response = Client().get(path, secure=True)
     assert response.status_code == 200, (path, response.status_code)
     print(path, response.status_code, response.get("Strict-Transport-Security", ""))
+    csp = response.has_header("Content-Security-Policy"), response.has_header("Content-Security-Policy-Report-Only")
+    print(path, "CSP", *csp)
 """
 PAGES = {
     "portal.settings.dev": ["/", "/feedback/"],
@@ -166,6 +169,7 @@ def test_every_documented_variable_set_starts_the_site_and_serves_pages(settings
     assert all(f"{path} 200" in result.stdout for path in PAGES[settings_module])
     if settings_module.endswith("production"):
         assert "max-age=3600" in result.stdout  # SECURE_HSTS_SECONDS reached the response
+    assert all(f"{path} CSP False True" in result.stdout for path in PAGES[settings_module])  # CSP_REPORT_ONLY
 
 
 def test_a_mistyped_calendar_date_stops_the_start_and_names_the_setting():
