@@ -51,11 +51,13 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_recaptcha",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    "portal.core.csp.PortalCSPMiddleware",
     # Control characters leave the query string before any view reads it (PostgreSQL refuses NUL).
     "portal.core.inputs.ControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -185,6 +187,48 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+
+# Content-Security-Policy (django-csp 4), enforced on every response. No nonce: pages are cached for anonymous
+# readers and a nonce in cached HTML would be shared, so the public site has no inline script, style attribute or
+# event handler at all (tests/portal/core/test_csp.py renders the pages to check). portal.core.csp adds
+# reCAPTCHA's script-src and frame-src (its only frame) per request from RECAPTCHA_DOMAIN, and gives the admin
+# its own policy. CSP_REPORT_ONLY=True sends both as Content-Security-Policy-Report-Only, for rolling out.
+CONTENT_SECURITY_POLICY_PUBLIC = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# Wagtail's admin (and the page previews it frames) writes inline <script> and style="…" and shows images from
+# blob:/data: URLs; it is staff-only behind a login, so it gets 'unsafe-inline' for scripts and styles, blob: and
+# data: images and fonts, may frame itself, ask releases.wagtail.org for the upgrade notice and show staff avatars
+# from Gravatar (Wagtail's default; WAGTAIL_GRAVATAR_PROVIDER_URL = None would turn that off).
+# www.gravatar.com is written without a scheme so that it follows the page's, as Wagtail's //www.gravatar.com does.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "PATH_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY_PUBLIC["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", "www.gravatar.com"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'", "https://releases.wagtail.org"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = None, CONTENT_SECURITY_POLICY_PUBLIC
+else:
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = CONTENT_SECURITY_POLICY_PUBLIC, None
 
 # Background work (search indexing): immediate by default; production runs a worker
 # (`manage.py db_worker`) with the database backend.

@@ -93,6 +93,7 @@ def configuration(tmp_path, database_url: str) -> dict:
         "SITE_URL": "https://gxfw.example.gov.cn",
         # Read only by portal.settings.local_prod: production and dev must ignore it.
         "PORTAL_LOCAL_HTTP": "1",
+        "CSP_REPORT_ONLY": "True",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "WAGTAILADMIN_BASE_URL": "https://gxfw.example.gov.cn",
         "LOG_LEVEL": "ERROR",
@@ -150,6 +151,8 @@ for path in sys.argv[2:]:
     response = Client().get(path, secure=True)
     assert response.status_code == 200, (path, response.status_code)
     print(path, response.status_code, response.get("Strict-Transport-Security", ""))
+    csp = response.has_header("Content-Security-Policy"), response.has_header("Content-Security-Policy-Report-Only")
+    print(path, "CSP", *csp)
 """
 PAGES = {
     "portal.settings.dev": ["/", "/feedback/"],
@@ -206,6 +209,7 @@ def test_every_documented_variable_set_starts_the_site_and_serves_pages(settings
     if settings_module.endswith("production"):
         # SECURE_HSTS_* reached the response
         assert "max-age=3600; includeSubDomains; preload" in result.stdout
+    assert all(f"{path} CSP False True" in result.stdout for path in PAGES[settings_module])  # CSP_REPORT_ONLY
 
 
 def test_a_mistyped_calendar_date_stops_the_start_and_names_the_setting():
