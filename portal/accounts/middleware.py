@@ -2,7 +2,8 @@
 
 Runs after django_otp's OTPMiddleware (which sets request.user.is_verified()). Only /admin/ is guarded:
 the public site treats a logged-in colleague like any reader. Login, logout and the two steps themselves
-stay open, and so does the admin's JavaScript catalogue that their pages load.
+stay open, and so do the icon sprite and JavaScript catalogue that their pages load (a redirected sprite
+would paste the whole setup page into every page as icons).
 """
 
 from urllib.parse import urlencode
@@ -16,6 +17,7 @@ OPEN = {
     "wagtailadmin_login",
     "wagtailadmin_logout",
     "wagtailadmin_javascript_catalog",
+    "wagtailadmin_sprite",
     "portal_mfa_setup",
     "portal_mfa_verify",
 }

@@ -168,3 +168,9 @@ def test_staff_without_admin_access_are_not_asked(settings):
     client.force_login(reader)
     assert client.get("/").status_code == 200
     assert not client.get("/admin/")["Location"].startswith((SETUP, VERIFY))
+
+
+def test_the_steps_own_assets_are_served_to_an_unverified_session():
+    client = password_login(editor())
+    assert client.get("/admin/sprite/").status_code == 200
+    assert client.get("/admin/jsi18n/").status_code == 200
