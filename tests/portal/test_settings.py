@@ -91,6 +91,8 @@ def configuration(tmp_path, database_url: str) -> dict:
         "PARTICIPATION_POST_RATE_PER_MINUTE": "12",
         "SATISFACTION_MAX_PER_ADDRESS": "40",
         "SATISFACTION_MIN_RATINGS": "3",
+        "AXES_FAILURE_LIMIT": "5",
+        "AXES_COOLOFF_MINUTES": "15",
         "TRUST_X_FORWARDED_FOR": "True",
         "PORT": "8080",
         "PG_PORT": "54330",
