@@ -14,6 +14,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def client():
+    """Staff logged in with force_login have passed the second step too (tests/factories/accounts.py);
+    the second step itself is tested with a plain django.test.Client in tests/portal/accounts/."""
+    from tests.factories.accounts import VerifiedClient
+
+    return VerifiedClient()
+
+
+@pytest.fixture
 def home(db):
     from portal.plan.models import HomePage
 

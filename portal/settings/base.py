@@ -300,3 +300,35 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# Staff accounts (portal/accounts/): whoever can enter /admin/ confirms a second factor after the password,
+# and repeated wrong passwords lock a username at one address. One block, so the order the libraries need
+# stays visible: OTPMiddleware right after authentication, then our requirement, axes' middleware last.
+INSTALLED_APPS += [
+    "portal.accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+]
+_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE[_auth + 1 : _auth + 1] = [
+    "django_otp.middleware.OTPMiddleware",
+    "portal.accounts.middleware.RequireMFAMiddleware",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# Axes refuses a locked-out login before any password is checked; ModelBackend then logs staff in.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+# Only dev.py names accounts here (the ones create_dev_admin makes); production and tests exempt nobody.
+PORTAL_MFA_EXEMPT_USERNAMES: list[str] = []
+PORTAL_MFA_RECOVERY_CODES = 10
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+# Username and address together: a wrong guess from elsewhere cannot lock a colleague out of the office.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The same address rule as the citizens' limits (behind a trusted proxy, the forwarded client).
+AXES_CLIENT_IP_CALLABLE = "portal.participation.ratelimit.client_ip"
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True

@@ -9,5 +9,7 @@ SECRET_KEY = env.str("SECRET_KEY", default="dev-only-not-secret-5f0c7a")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 PORTAL_ALLOW_SAMPLE_DATA = True
 PORTAL_DEV_ACCOUNTS = True
+# The accounts create_dev_admin makes skip the second factor, so `make run` stays two commands.
+PORTAL_MFA_EXEMPT_USERNAMES = ["admin", "editor", "office"]
 # runserver and the test live server serve static files from the app folders themselves.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 
 from portal.participation.models import Submission
 from portal.plan.staff import OFFICE
+from tests.browser.staff import log_in
 from tests.factories.participation import SubmissionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,11 +25,7 @@ def test_tick_accept_and_reject_in_bulk(site, browser, tmp_path):
     base = site.url
 
     page = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", "office-bulk")
-    page.fill("#id_password", "pass-1234")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
+    log_in(page, base, "office-bulk")
 
     page.goto(f"{base}/admin/submissions/")
     for item in (first, second, answered):

@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 
 from portal.participation.models import Submission
+from tests.browser.staff import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,11 +51,7 @@ def test_submit_track_answer_and_read_in_public(site, browser, recaptcha_in_brow
     assert "<script>" not in submission.content
     get_user_model().objects.create_superuser("moderator", "m@example.gov.cn", "pass-1234")
     moderator = browser.new_context(locale="zh-CN").new_page()
-    moderator.goto(site.url + "/admin/login/")
-    moderator.fill("#id_username", "moderator")
-    moderator.fill("#id_password", "pass-1234")
-    moderator.click("button[type=submit]")
-    moderator.wait_for_url(site.url + "/admin/")
+    log_in(moderator, site.url, "moderator")
     moderator.goto(f"{site.url}/admin/submissions/edit/{submission.pk}/")
     moderator.select_option("select[name=status]", "answered")
     moderator.fill("textarea[name=answer]", "新城区公办幼儿园已列入2015年建设计划。")

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 
 from portal.plan.models import IndicatorPage, Measurement
 from portal.plan.staff import EDITORS, OFFICE
+from tests.browser.staff import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,14 +17,6 @@ def staff_user(username, group):
     user = get_user_model().objects.create_user(username, password="pass-1234")
     user.groups.add(Group.objects.get(name=group))
     return user
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pass-1234")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
 
 
 def test_submit_approve_and_see_the_public_page_change(site, browser, tmp_path):

@@ -122,6 +122,8 @@ def configuration(tmp_path, database_url: str) -> dict:
         "SATISFACTION_MAX_PER_ADDRESS": "40",
         "SATISFACTION_MIN_RATINGS": "3",
         "TRUSTED_PROXY_COUNT": "1",
+        "AXES_FAILURE_LIMIT": "5",
+        "AXES_COOLOFF_MINUTES": "15",
         "PORT": "8080",
         "PG_PORT": "54330",
         "PG_CLUSTER_DIR": str(tmp_path / "pg"),
