@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 
 from portal.participation.models import Submission
 from portal.plan.models import IndicatorPage, Measurement
+from tests.browser.staff import log_in
 from tests.browser.test_captcha_forms import fill_and_submit
-from tests.browser.test_staff_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
