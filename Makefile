@@ -72,9 +72,11 @@ clean:
 	rm -rf var db.sqlite3
 
 # Rebuild the zh_Hans catalog after changing resident-facing strings (needs Debian's gettext).
-# The source strings are Simplified Chinese, so msgen copies each msgid to its msgstr; the compiled
+# The source strings are Simplified Chinese, so msgen copies each msgid to its msgstr (built afresh each
+# time, so msgmerge never carries a similar old string over as a fuzzy guess); the compiled
 # catalog lets every lookup resolve at once instead of walking Django's fallback chain.
 messages: venv
+	rm -f locale/zh_Hans/LC_MESSAGES/django.po  # no fuzzy matches from old entries: every msgstr is its msgid
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=bench --ignore=tests -v0
 	msgen locale/zh_Hans/LC_MESSAGES/django.po -o locale/zh_Hans/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv -v0
