@@ -1,14 +1,17 @@
 """Index changes are never lost: what Elasticsearch refuses while it is down waits in the outbox, is
 retried with growing delays, and reaches it once it answers again.
 
-The outage is real: ELASTICSEARCH_URL points at a local port that is bound but never listens, so the
-real client gets "connection refused"; the shared node is never touched. What the tests change in
+The outage is real: one test stops the project's own node and starts it again (scripts/elasticsearch.sh);
+the others point ELASTICSEARCH_URL at a local port that is bound but never listens, so the real client
+gets "connection refused". What the tests change in
 Elasticsearch does not roll back with the database, so every document they touch is put back as it
 was (the `restore_documents` fixture).
 """
 
 import socket
+import subprocess
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +27,7 @@ from search.queries import PortalSearch, SearchParams
 pytestmark = pytest.mark.django_db
 
 NEW_TITLE = "海岛渡口应急供电演练"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -115,6 +119,36 @@ def test_changes_made_while_elasticsearch_is_down_reach_it_once_it_is_back(
     assert found(NEW_TITLE, published_url)  # no refresh of the test's own: the drain made it visible
     assert not in_elasticsearch(withdrawn_id)
     assert not found(withdrawn.title, withdrawn_url)
+
+
+def elasticsearch_script(command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["bash", "scripts/elasticsearch.sh", command], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_the_node_stopped_and_started_again_gets_what_was_published_and_withdrawn_meanwhile(
+    two_tasks, elasticsearch, django_capture_on_commit_callbacks
+):
+    """The project's own Elasticsearch node (the one `make test` started) is really stopped, then started."""
+    if elasticsearch_script("status").returncode != 0:
+        pytest.fail("this test stops and restarts the checkout's own node: run it under `make test`")
+    published, withdrawn = two_tasks
+    published_id, withdrawn_id = f"page:{published.pk}", f"page:{withdrawn.pk}"
+    stopped = elasticsearch_script("stop")
+    try:
+        assert stopped.returncode == 0, stopped.stderr
+        publish_and_withdraw(published, withdrawn, django_capture_on_commit_callbacks)
+        assert {published_id, withdrawn_id} <= set(PendingIndexChange.objects.values_list("doc_id", flat=True))
+    finally:
+        started = elasticsearch_script("start")
+    assert started.returncode == 0, started.stderr
+
+    call_command("drain_search_outbox", "--all", verbosity=0)  # what the supervised drain loop does every 30 s
+
+    assert not PendingIndexChange.objects.exists()
+    assert found(NEW_TITLE, published.url)
+    assert not in_elasticsearch(withdrawn_id)
 
 
 def test_a_drain_while_elasticsearch_is_still_down_keeps_the_changes_and_waits_longer(
