@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import os
 import re
 import tempfile
@@ -53,6 +54,7 @@ MIN_PINYIN_SYLLABLES = 2  # a single syllable ("an", "me") is more likely Englis
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _CJK_CHAR = re.compile(f"[{_CJK}]")
+CJK_CHAR = _CJK_CHAR  # for search/concepts.py
 # Bigrams: runs of Chinese characters, or of letters/digits (a decimal point stays inside a number).
 _BIGRAM_RUNS = re.compile(f"([{_CJK}]+)|([0-9a-z\u00c0-\u024f]+(?:\\.[0-9]+)?)")
 # A segmented token keeps only its letters and digits at the edges: "96%" -> "96", "-" -> "".
@@ -207,16 +209,17 @@ def plan_terms(plan: Mapping) -> list[str]:
 
 
 def _load_plan_terms() -> list[str]:
-    # The plan file belongs to the plan app; search must still work (with the curated list only)
-    # if it moves or is unreadable, so a problem is logged, not raised.
-    try:
-        import yaml
+    # The plan file belongs to the plan app; search must still work (with the built-in vocabulary)
+    # if it moves, is unreadable or malformed, so a problem is logged, not raised.
+    import yaml
 
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
+    try:
         with PLAN_FILE.open(encoding="utf-8") as handle:
             return plan_terms(yaml.load(handle, Loader=loader) or {})
-    except (OSError, ValueError, AttributeError, ImportError) as exc:  # yaml.YAMLError is a ValueError
-        logger.warning("search: plan terms not loaded from %s: %s", PLAN_FILE, exc)
+    # yaml.YAMLError is not a ValueError; a well-formed file of the wrong shape raises the others.
+    except (OSError, UnicodeError, yaml.YAMLError, AttributeError, TypeError, ValueError) as exc:
+        logger.error("search: plan terms not loaded from %s, built-in vocabulary only: %s", PLAN_FILE, exc)
         return []
 
 
@@ -341,8 +344,7 @@ def bigrams(text: str) -> list[str]:
     return _bigrams_normalized(normalize(text))
 
 
-@functools.lru_cache(maxsize=65_536)
-@functools.lru_cache(maxsize=65536)  # the same words recur across documents; pypinyin is the slow part
+@functools.lru_cache(maxsize=65_536)  # the same words recur across documents; pypinyin is the slow part
 def _pinyin_pair(word: str) -> tuple[str, str] | None:
     """(full toneless pinyin, initials) of a Chinese word of 2..MAX_PINYIN_WORD characters."""
     if not (2 <= len(word) <= MAX_PINYIN_WORD) or not _CJK_RUN.fullmatch(word):
@@ -504,7 +506,8 @@ class Synonyms:
             for key, values in forward.items():
                 for value in values:
                     short, long = sorted((key, value), key=len)
-                    if _is_subsequence(short, long):
+                    # An abbreviation (社保卡/社会保障卡, not 残疾人/残疾人补贴, not 村/农村) works backwards.
+                    if len(short) >= 2 and short not in long and _is_subsequence(short, long):
                         table[value] = _dedupe([*table.get(value, []), key])
         self._table = table
         # Keys by first character, longest first, for the longest-match scan in _keys_in().
@@ -582,7 +585,11 @@ def _parse_synonym_lines(lines: Iterable[str]) -> dict[str, list[str]]:
 
 @_load_once
 def _default_synonym_map() -> dict[str, tuple[str, ...]]:
-    parsed = _parse_synonym_lines(_read_lines("synonyms.txt"))
+    try:
+        parsed = _parse_synonym_lines(_read_lines("synonyms.txt"))
+    except (OSError, UnicodeError) as exc:  # search keeps working on the plan's words
+        logger.error("search: built-in synonyms not loaded: %s", exc)
+        return {}
     return {key: tuple(values) for key, values in parsed.items()}
 
 
@@ -778,6 +785,66 @@ def suggest_corrections(q: str, vocabulary: Iterable[str] | None = None, limit: 
     return [index.original[word] for word in best]
 
 
+def correct_query(q: str, vocabulary: Iterable[str] | None = None) -> str:
+    """The query with a plan word put right where one character is wrong, or "" when nothing is.
+
+    Only a character the segmenter could not place in a word is replaced (入圆率 is cut 入/圆/率), or one
+    that reads exactly like the plan's in a piece of four or more (森林复盖率), so words residents really
+    use (睇医生, 农村五保) are never "corrected". Candidates are
+    vocabulary words one character away; the same sound wins, then a similar sound, then the plan's
+    order. A two-character piece is corrected only to a word read the same (公租防 -> 公租房 is three).
+    """
+    words = tuple(vocabulary) if vocabulary is not None else _default_vocabulary()
+    normalized = normalize((q or "")[:MAX_QUERY_CHARS])
+    if not words or not normalized:
+        return ""
+    index = _correction_index(words)
+    changed = False
+    pieces = []
+    last = 0
+    for match in _CJK_RUN.finditer(normalized):
+        run = match.group()
+        fixed = _correct_run(run, index)
+        pieces.append(normalized[last : match.start()] + fixed)
+        last = match.end()
+        changed = changed or fixed != run
+    pieces.append(normalized[last:])
+    return "".join(pieces) if changed else ""
+
+
+def _correct_run(run: str, index: _CorrectionIndex) -> str:
+    # Positions of characters that stand alone in the segmentation: those that may be wrong.
+    loose, position = set(), 0
+    for token in _tokenizer().cut(run, HMM=False):
+        if len(token) == 1:
+            loose.add(position)
+        position += len(token)
+    chars = list(run)
+    done: set[int] = set()
+    for size in range(min(len(run), MAX_USER_WORD), 1, -1):
+        for start in range(len(run) - size + 1):
+            span = range(start, start + size)
+            if done & set(span):
+                continue
+            piece = "".join(chars[start : start + size])
+            best = None
+            for i, word in index.one_substitution(piece):
+                sound = _sounds_alike(piece[i], word[i])
+                # A loose character may be wrong; so may one inside a word when the piece is long and
+                # reads exactly like a plan word (森林复盖率: 复盖 is a word, 森林覆盖率 the plan's).
+                if start + i not in loose and not (sound == 2 and size >= 4):
+                    continue
+                if size == 2 and sound < 2:
+                    continue
+                key = (2 - sound, index.rank[word])
+                if best is None or key < best[0]:
+                    best = (key, word)
+            if best:
+                chars[start : start + size] = list(best[1])
+                done |= set(span)
+    return "".join(chars)
+
+
 def _same_pinyin(query: str, index: _CorrectionIndex) -> list[str]:
     pair = _pinyin_pair(query)
     if pair:
@@ -788,8 +855,164 @@ def _same_pinyin(query: str, index: _CorrectionIndex) -> list[str]:
     return [w for w in index.by_pinyin.get(spelled, []) if w != query] if spelled else []
 
 
+# ---------------------------------------------------------------------------------------------
+# Pieces for the query's concepts (search/concepts.py)
+# ---------------------------------------------------------------------------------------------
+
+
+@_load_once
+def _light_words() -> frozenset[str]:
+    return frozenset(_compact(line) for w in _read_lines("light_words.txt") for line in w.split())
+
+
+def is_stopword(word: str) -> bool:
+    return word in _stopwords()
+
+
+def is_light(word: str) -> bool:
+    """An action word of a question (申请, 办理): weighed little, not needed for coverage."""
+    return word in _light_words()
+
+
+def cut(normalized: str) -> list[str]:
+    """The words of a normalised query as a reader would split it (jieba's precise mode with the plan's
+    dictionary), punctuation dropped, stopwords kept (the caller decides what they are worth)."""
+    words = []
+    for token in _tokenizer().cut(normalized, HMM=False):
+        token = _EDGE_JUNK.sub("", token.strip())
+        if token and _HAS_WORD_CHAR.search(token):
+            words.append(token)
+    return words
+
+
+def subwords(word: str) -> list[str]:
+    """The dictionary words inside `word` (search mode), the word itself excluded."""
+    return [w for w in _dedupe(_segment_normalized(word)) if w != word]
+
+
+def in_dictionary(word: str) -> bool:
+    return _in_dictionary(word) or word in _vocabulary_set()
+
+
+@_load_once
+def _vocabulary_set() -> frozenset[str]:
+    return frozenset(vocabulary())
+
+
+def full_pinyin(word: str) -> str:
+    """Toneless pinyin of a Chinese word of 2..8 characters ("入园率" -> "ruyuanlv"), else ""."""
+    pair = _pinyin_pair(word)
+    return pair[0] if pair else ""
+
+
+def pinyin_term(pinyin: str) -> str:
+    return PINYIN_PREFIX + pinyin
+
+
+def initials_term(initials: str) -> str:
+    return INITIALS_PREFIX + initials
+
+
+def pinyin_query(normalized: str) -> str | None:
+    """The query as plain keyboard pinyin ("jiàoyù" -> "jiaoyu"), or None when it is not pinyin."""
+    plain = _pinyin_query_text(normalized)
+    return plain if plain and len(plain) <= 60 else None
+
+
+def syllabify(text: str) -> list[str]:
+    """Toneless pinyin split into syllables, fewest first ("shehuibaozhang" -> she hui bao zhang);
+    [] when `text` is not a string of syllables. Apostrophes and spaces are boundaries (xi'an)."""
+    result: list[str] = []
+    for part in text.replace("'", " ").split():
+        syllables = _split_syllables(part)
+        if not syllables:
+            return []
+        result += syllables
+    return result
+
+
+def _split_syllables(text: str) -> list[str]:
+    syllables = _syllables()
+    longest = 6  # zhuang, chuang, shuang
+    best: list[list[str] | None] = [[]] + [None] * len(text)
+    for end in range(1, len(text) + 1):
+        for start in range(max(0, end - longest), end):
+            before = best[start]
+            shorter = before is not None and (best[end] is None or len(before) + 1 < len(best[end]))
+            if shorter and text[start:end] in syllables:
+                best[end] = [*before, text[start:end]]
+    return best[len(text)] or []
+
+
+@_load_once
+def words_by_pinyin() -> dict[str, tuple[str, ...]]:
+    """Chinese words by their toneless pinyin: the vocabulary and every word of the plan's text, so that
+    a resident typing pinyin gets the plan's words ("shebao" -> 社保, "baozhang" -> 保障)."""
+    words = list(vocabulary())
+    try:
+        import yaml
+
+        with PLAN_FILE.open(encoding="utf-8") as handle:
+            plan = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+        texts = [d.get("goal") or "" for d in plan.get("domains") or []]
+        texts += [t.get("text") or "" for d in plan.get("domains") or [] for t in d.get("tasks") or []]
+        texts += [m.get("text") or "" for m in plan.get("mechanisms") or []]
+    except (OSError, UnicodeError, yaml.YAMLError, AttributeError, TypeError, ValueError) as exc:
+        logger.error("search: plan text not read for pinyin words: %s", exc)
+        texts = []
+    for text in texts:
+        words += [w for w in _segment_normalized(normalize(text)) if 2 <= len(w) <= MAX_PINYIN_WORD]
+    index: dict[str, list[str]] = {}
+    for word in _dedupe(words):
+        spelled = full_pinyin(word)
+        if spelled:
+            index.setdefault(spelled, []).append(word)
+    return {key: tuple(values) for key, values in index.items()}
+
+
+@_load_once
+def _pinyin_sorted() -> tuple[list[str], list[str]]:
+    pairs = sorted((spelled, word) for spelled, words in words_by_pinyin().items() for word in words)
+    return [p for p, _ in pairs], [w for _, w in pairs]
+
+
+def complete_term(text: str, limit: int = 8) -> list[str]:
+    """Vocabulary words for a prefix typed so far: in characters (plan terms first, words that start
+    with it before words that contain it) or in pinyin ("jiao" -> 教育, 交通…; "shebao" -> 社保…)."""
+    if not text or limit <= 0:
+        return []
+    plain = pinyin_query(text)
+    if plain:
+        import bisect
+
+        spelled, words = _pinyin_sorted()
+        key = plain.replace("'", "").replace(" ", "")
+        found = []
+        for i in range(bisect.bisect_left(spelled, key), len(spelled)):
+            if not spelled[i].startswith(key) or len(found) >= limit * 3:
+                break
+            found.append(words[i])
+        rank = {w: n for n, w in enumerate(vocabulary())}
+        # The plan's own terms first, shorter (more general) before longer.
+        return _dedupe(sorted(found, key=lambda w: (w not in rank, len(w), rank.get(w, 0))))[:limit]
+    compact = text.replace(" ", "")
+    starting = [w for w in vocabulary() if w.startswith(compact) and w != compact]
+    containing = [w for w in vocabulary() if compact in w and not w.startswith(compact)]
+    return _dedupe([*starting, *containing])[:limit]
+
+
+def rarity(word: str) -> float:
+    """How rare a word is in general Chinese (jieba's frequencies): log(total / frequency); words jieba
+    does not know (the plan's own long terms) count as rare."""
+    tokenizer = _tokenizer()
+    frequency = tokenizer.FREQ.get(word, 0)
+    return math.log(tokenizer.total / max(frequency, 1)) if frequency else math.log(tokenizer.total)
+
+
 def warm_up() -> None:
     """Load every dictionary now (e.g. at process start) so the first search is as fast as the rest."""
     analyze_query("社保卡 jiaoyu")
     _syllables()
     _vocabulary_by_pinyin()
+    words_by_pinyin()
+    _light_words()

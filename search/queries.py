@@ -6,7 +6,7 @@ engine answers the same question with the same analysis, and the response says f
 """
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from elasticsearch import ApiError, TransportError
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from . import chinese, documents, fallback
+from . import chinese, concepts, documents, fallback
 from .records import KIND_LABELS
 from .snippets import make_snippet
 
@@ -28,8 +28,13 @@ MAX_PAGE = 100
 ES_RETRY_AFTER = 30.0
 _es_down_until: dict[str, float] = {}
 
-# (title weight, body weight) per kind of term; the database engine uses the same numbers.
-WEIGHTS = {"word": (6.0, 1.5), "synonym": (4.0, 1.0), "pinyin": (5.0, 1.0), "bigram": (1.0, 0.3)}
+# Ranking (Elasticsearch; the database engine has its own numbers for the same ideas in fallback.py).
+# Term weights by kind are in concepts.WEIGHTS.
+TIE_BREAKER = 0.1  # a concept's second-best term adds a little: its best one is what counts
+COVERAGE_BONUS = 12.0  # for holding every concept of the query: a plan page beats an update holding one
+PHRASE_BOOST = 3.0  # the query as typed, whole, in the title
+# Fewer results than this, or a best one that misses a concept, is "weak": a correction may do better.
+WEAK_TOTAL = 3
 SYNONYMS_CACHE_KEY = "search:synonyms:v1"
 
 
@@ -61,6 +66,7 @@ class SearchParams:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    correct: bool = True  # False: the resident asked for exactly what they typed ("仍然搜索")
 
     @classmethod
     def from_querydict(cls, data) -> "SearchParams":
@@ -81,6 +87,7 @@ class SearchParams:
             year=integer("year", 1990, 2100),
             sort="date" if data.get("sort") == "date" else "relevance",
             page=integer("page", 1, MAX_PAGE) or 1,
+            correct=data.get("nc") != "1",
         )
 
     @property
@@ -123,6 +130,7 @@ class SearchResponse:
     suggestions: list[str] = field(default_factory=list)
     corrected_from: str = ""
     took_ms: int = 0
+    weak: bool = False
 
     @property
     def pages(self) -> int:
@@ -149,47 +157,46 @@ class PortalSearch:
     def __init__(self, params: SearchParams, synonyms: chinese.Synonyms | None = None):
         self.params = params
         self.synonyms = synonyms if synonyms is not None else current_synonyms()
-        self.analysis = chinese.analyze_query(params.q, self.synonyms)
+        self.plan = concepts.plan_query(params.q, self.synonyms)
 
     # -- terms ---------------------------------------------------------------------------------
     def weighted_terms(self) -> list[tuple[str, float, float]]:
-        """Every query term with its title and body weight, strongest first, each term once."""
-        seen, terms = set(), []
-
-        def add(items, kind):
-            for term in items:
-                if term and term not in seen:
-                    seen.add(term)
-                    terms.append((term, *WEIGHTS[kind]))
-
-        add(self.analysis.words, "word")
-        add(self.analysis.expanded, "synonym")
-        add(self.analysis.pinyin, "pinyin")
-        add(self.analysis.bigrams, "bigram")
-        return terms
-
-    def highlight_words(self) -> list[str]:
-        return list(dict.fromkeys(self.analysis.words + self.analysis.expanded + self.analysis.bigrams))
+        """Every query term with its title and body weight, each term once."""
+        return self.plan.weighted_terms()
 
     # -- entry point ---------------------------------------------------------------------------
     def execute(self) -> SearchResponse:
         started = time.perf_counter()
         response = self._run()
-        if not response.total and self.params.q:
-            response.suggestions = chinese.suggest_corrections(self.params.q, chinese.vocabulary())
-            if response.suggestions:
-                # Tolerate one wrong character: show the results of the closest known word.
-                corrected = PortalSearch(SearchParams(**{**self.params.__dict__, "q": response.suggestions[0]}))
-                retry = corrected._run()
-                if retry.total:
-                    retry.corrected_from = self.params.q
-                    retry.suggestions = response.suggestions
-                    response = retry
+        if self.params.q and self.params.correct:
+            response = self._corrected(response)
         response.took_ms = int((time.perf_counter() - started) * 1000)
         return response
 
+    def _corrected(self, response: SearchResponse) -> SearchResponse:
+        """Offer the plan's word when one character looks wrong, and show its results instead when the
+        query's own are few or weak (the best one does not hold every concept of the query)."""
+        corrected = chinese.correct_query(self.params.q)
+        if corrected:
+            response.suggestions = [corrected]
+            if response.weak:
+                retry = PortalSearch(replace(self.params, q=corrected), self.synonyms)._run()
+                if retry.total and not retry.weak:
+                    retry.corrected_from = self.params.q
+                    retry.suggestions = [corrected]
+                    return retry
+        elif not response.total:
+            response.suggestions = chinese.suggest_corrections(self.params.q, chinese.vocabulary())
+            if response.suggestions:
+                retry = PortalSearch(replace(self.params, q=response.suggestions[0]), self.synonyms)._run()
+                if retry.total:
+                    retry.corrected_from = self.params.q
+                    retry.suggestions = response.suggestions[1:]
+                    return retry
+        return response
+
     def _run(self) -> SearchResponse:
-        if not self.weighted_terms():
+        if not self.plan.groups():
             return SearchResponse(params=self.params)
         url = settings.ELASTICSEARCH_URL
         if documents.enabled() and time.monotonic() >= _es_down_until.get(url, 0.0):
@@ -202,14 +209,41 @@ class PortalSearch:
             response.notice = _("全文检索服务暂时不可用,当前为简化搜索,排序与筛选可能不够精确。")
         return response
 
+    def _hit(self, title, url, kind, domain, body, date) -> Hit:
+        return Hit(title, url, kind, domain or "", make_snippet(body or "", self.plan), date)
+
+    def _weak(self, total: int, first) -> bool:
+        """Few results, or a best result that does not hold every concept of the query."""
+        if total < WEAK_TOTAL or first is None:
+            return True
+        return not self.plan.covers(chinese.normalize(f"{first.title} {first.body}"))
+
     # -- Elasticsearch -------------------------------------------------------------------------
     def elasticsearch_query(self) -> Search:
-        should = []
-        for term, title_weight, body_weight in self.weighted_terms():
-            should.append(Q("term", title_terms={"value": term, "boost": title_weight}))
-            should.append(Q("term", body_terms={"value": term, "boost": body_weight}))
-        if self.analysis.normalized and not self.analysis.is_pinyin:
-            should.append(Q("match_phrase", title={"query": self.analysis.normalized, "boost": 3.0}))
+        """Concept by concept: the best term of each concept counts (dis_max), concepts add up, a
+        document holding every concept gets a bonus, and the kind of page multiplies the whole."""
+        groups = []
+        for group in self.plan.groups():
+            alternatives = [
+                Q(
+                    "bool",
+                    should=[
+                        Q("term", title_terms={"value": term, "boost": title_weight}),
+                        Q("term", body_terms={"value": term, "boost": body_weight}),
+                    ],
+                )
+                for term, title_weight, body_weight in group
+            ]
+            groups.append(Q("dis_max", queries=alternatives, tie_breaker=TIE_BREAKER))
+        should = list(groups)
+        required = self.plan.required()
+        if len(required) > 1:
+            holds_all = [
+                Q("terms", title_terms=c.strong_terms()) | Q("terms", body_terms=c.strong_terms()) for c in required
+            ]
+            should.append(Q("constant_score", filter=Q("bool", filter=holds_all), boost=COVERAGE_BONUS))
+        if self.plan.phrase and len(self.plan.phrase) >= 2:
+            should.append(Q("match_phrase", title={"query": self.plan.phrase, "boost": PHRASE_BOOST}))
         query = Q(
             "function_score",
             query=Q("bool", should=should, minimum_should_match=1),
@@ -230,26 +264,20 @@ class PortalSearch:
 
     def _elasticsearch(self) -> SearchResponse:
         result = self.elasticsearch_query().execute()
-        words = self.highlight_words()
+        docs = list(result)
         hits = [
-            Hit(
-                title=doc.title,
-                url=doc.url,
-                kind=doc.kind,
-                domain=doc.domain or "",
-                snippet=make_snippet(doc.body or "", words),
-                date=_parse_date(getattr(doc, "date", None)),
-            )
-            for doc in result
+            self._hit(d.title, d.url, d.kind, d.domain, d.body, _parse_date(getattr(d, "date", None))) for d in docs
         ]
         aggs = result.aggregations
         facets = {name: [(b.key, b.doc_count) for b in aggs[name].buckets] for name in ("kind", "domain", "year")}
+        total = result.hits.total.value
         return SearchResponse(
             params=self.params,
-            total=result.hits.total.value,
+            total=total,
             hits=hits,
             facets=self._label_facets(facets),
             engine="elasticsearch",
+            weak=self._weak(total, docs[0] if docs else None),
         )
 
     # -- database ------------------------------------------------------------------------------
@@ -258,14 +286,16 @@ class PortalSearch:
         if self.params.sort == "date":
             scored.sort(key=lambda pair: pair[1].date or datetime.min.replace(tzinfo=UTC), reverse=True)
         start = (self.params.page - 1) * self.params.per_page
-        words = self.highlight_words()
-        hits = [
-            Hit(e.title, e.url, e.kind, e.domain, make_snippet(e.body, words), e.date)
-            for _, e in scored[start : start + self.params.per_page]
-        ]
+        entries = [e for _, e in scored[start : start + self.params.per_page]]
+        hits = [self._hit(e.title, e.url, e.kind, e.domain, e.body, e.date) for e in entries]
         facets = {name: counter.most_common(20) for name, counter in counters.items()}
         return SearchResponse(
-            params=self.params, total=len(scored), hits=hits, facets=self._label_facets(facets), engine="database"
+            params=self.params,
+            total=len(scored),
+            hits=hits,
+            facets=self._label_facets(facets),
+            engine="database",
+            weak=self._weak(len(scored), scored[0][1] if scored else None),
         )
 
     @staticmethod
@@ -276,8 +306,8 @@ class PortalSearch:
                 labelled[name] = [(value, str(KIND_LABELS.get(value, value)), count) for value, count in items]
             elif name == "year":
                 labelled[name] = sorted(((v, f"{v}年", c) for v, c in items), reverse=True)
-            else:
-                labelled[name] = [(value, value, count) for value, count in items]
+            else:  # a record outside every domain (mechanisms, the plan document) gets no domain bucket
+                labelled[name] = [(value, value, count) for value, count in items if value]
         return labelled
 
 
@@ -290,7 +320,8 @@ def _parse_date(value):
 
 
 def autocomplete(prefix: str, limit: int = 8) -> list[dict]:
-    """Titles and plan words that contain what has been typed so far (traditional folded).
+    """What has been typed so far, completed: the plan's own terms first (also from a pinyin prefix:
+    "jiao" offers 教育, "shebao" 社保), then distinct page titles, broad pages before updates.
 
     Only published titles and the plan's vocabulary, never the query log: what one resident types
     must not be offered to the next.
@@ -300,11 +331,18 @@ def autocomplete(prefix: str, limit: int = 8) -> list[dict]:
     text = chinese.normalize(prefix)[:30]
     if not text:
         return []
-    titles = IndexEntry.objects.filter(title__icontains=text).order_by("-boost", "title")
-    suggestions = [
-        {"label": e.title, "url": e.url, "type": e.kind} for e in titles.only("title", "url", "kind")[:limit]
-    ]
+    terms = chinese.complete_term(text, limit=max(2, limit // 2))
+    suggestions = [{"label": w, "url": None, "type": "term"} for w in terms]
+    seen = {text, *terms}
+    if not text.isascii():
+        titles = IndexEntry.objects.filter(title__icontains=text).order_by("-boost", "title")
+        for entry in titles.only("title", "url", "kind")[: limit * 4]:
+            if len(suggestions) >= limit:
+                break
+            if entry.title not in seen:
+                seen.add(entry.title)
+                suggestions.append({"label": entry.title, "url": entry.url, "type": entry.kind})
     if len(suggestions) < limit:
-        words = [w for w in chinese.vocabulary() if text in w and w != text][: limit - len(suggestions)]
-        suggestions += [{"label": w, "url": None, "type": "term"} for w in words]
+        more = [w for w in chinese.complete_term(text, limit=limit) if w not in seen]
+        suggestions += [{"label": w, "url": None, "type": "term"} for w in more[: limit - len(suggestions)]]
     return suggestions

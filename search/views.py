@@ -19,7 +19,9 @@ def search(request):
         payload = response.to_json() if response else {"total": 0, "results": [], "facets": {}}
         return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
     context = {
-        "params": params,
+        # After a correction the page is about the corrected word: heading, filters and pages name it.
+        "params": response.params if response is not None else params,
+        "typed": params.q,
         "response": response,
         "kinds": KIND_LABELS,
         "popular": querylog.popular_searches(),

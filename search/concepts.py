@@ -1,0 +1,241 @@
+"""A query as the resident means it: concepts, each with the terms that may express it.
+
+"请问敬老院怎么申请" is two concepts, 敬老院 and 申请 (请问 and 怎么 carry no weight); 敬老院 may be
+written 养老机构 or 敬老院 on the page, and 申请 is an action word that a page about the thing itself
+need not hold. Both engines score a document concept by concept: the best term of each concept counts
+once, so a plan page holding every concept outranks an update that repeats one of them, and a
+coverage bonus rewards documents that hold them all.
+
+Terms are the same strings documents are indexed with (search/chinese.py): words, bigrams, "py:"
+pinyin, "pyi:" initials. A concept's terms come with (title weight, body weight) by their kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import chinese
+
+# (title weight, body weight) by kind of term. A word as typed is strongest; the plan's word for a
+# resident's word (synonym) nearly as strong; the dictionary words inside a long word, its bigrams
+# and its homophones (same pinyin, another character) are fallbacks for recall and typos.
+WEIGHTS = {
+    "word": (6.0, 1.5),
+    "synonym": (5.0, 1.25),
+    "pinyin": (6.0, 1.5),
+    "part": (2.0, 0.5),
+    "bigram": (1.0, 0.25),
+    "homophone": (1.0, 0.25),
+}
+# An action word (申请, 办理) counts this fraction of a concept.
+LIGHT = 0.25
+# Kinds that show the concept is really there (for coverage and snippets); bigrams and homophones
+# only find candidates.
+STRONG = frozenset({"word", "synonym", "pinyin", "part"})
+MAX_CONCEPTS = 8
+MAX_TERMS_PER_CONCEPT = 12
+
+
+@dataclass
+class Concept:
+    text: str  # as the resident typed it (normalised)
+    terms: list[tuple[str, str]] = field(default_factory=list)  # (term, kind), strongest first
+    light: bool = False
+
+    def add(self, term: str, kind: str) -> None:
+        if term and all(term != t for t, _ in self.terms) and len(self.terms) < MAX_TERMS_PER_CONCEPT:
+            self.terms.append((term, kind))
+
+    def weighted(self) -> list[tuple[str, float, float]]:
+        factor = LIGHT if self.light else 1.0
+        return [(term, WEIGHTS[kind][0] * factor, WEIGHTS[kind][1] * factor) for term, kind in self.terms]
+
+    def strong_terms(self) -> list[str]:
+        return [term for term, kind in self.terms if kind in STRONG]
+
+    def words(self) -> list[str]:
+        """What to look for in a page's text: the strong terms that are words, not pinyin."""
+        return [t for t in self.strong_terms() if not t.startswith((chinese.PINYIN_PREFIX, chinese.INITIALS_PREFIX))]
+
+    def fallback_words(self) -> list[str]:
+        return [term for term, kind in self.terms if kind == "bigram"]
+
+
+@dataclass
+class QueryPlan:
+    normalized: str
+    concepts: list[Concept]
+    is_pinyin: bool = False
+
+    @property
+    def phrase(self) -> str:
+        """The query without spaces, question words included, for an exact phrase match."""
+        return "" if self.is_pinyin else self.normalized.replace(" ", "")
+
+    def groups(self) -> list[list[tuple[str, float, float]]]:
+        return [c.weighted() for c in self.concepts if c.terms]
+
+    def required(self) -> list[Concept]:
+        """The concepts a document must hold to cover the query (action words excepted, unless alone)."""
+        heavy = [c for c in self.concepts if c.terms and not c.light]
+        return heavy or [c for c in self.concepts if c.terms]
+
+    def weighted_terms(self) -> list[tuple[str, float, float]]:
+        seen, flat = set(), []
+        for group in self.groups():
+            for term, title, body in group:
+                if term not in seen:
+                    seen.add(term)
+                    flat.append((term, title, body))
+        return flat
+
+    def covers(self, text: str) -> bool:
+        """Whether `text` (a page's normalised title and body) holds every required concept."""
+        return all(any(w in text for w in c.words()) for c in self.required())
+
+    def snippet_concepts(self) -> list[tuple[list[str], list[str]]]:
+        """Per concept: (whole words to find and mark, fallback strings that only place the window)."""
+        return [(c.words(), c.fallback_words()) for c in self.concepts if c.terms]
+
+
+def plan_query(q: str, synonyms: chinese.Synonyms) -> QueryPlan:
+    normalized = chinese.normalize((q or "")[: chinese.MAX_QUERY_CHARS])
+    pinyin = _pinyin_concepts(normalized, synonyms)
+    if pinyin is not None:
+        return QueryPlan(normalized, pinyin[:MAX_CONCEPTS], is_pinyin=True)
+    concepts: list[Concept] = []
+    for part in normalized.split():
+        concepts += _word_concepts(part, synonyms)
+    return QueryPlan(normalized, _merge_repeats(concepts)[:MAX_CONCEPTS])
+
+
+def _word_concepts(part: str, synonyms: chinese.Synonyms) -> list[Concept]:
+    """Concepts of one space-free part of a Chinese (or English) query."""
+    whole = synonyms.lookup(part)
+    if whole:  # "air pollution" typed as one key, or a resident's word jieba splits
+        return [_concept(part, synonyms)]
+    tokens = [t for t in chinese.cut(part) if not chinese.is_stopword(t)]
+    concepts, run = [], []
+    for token in [*tokens, ""]:
+        # Single characters in a row that are not words on their own ("入圆率" cut as 入/圆/率): one
+        # concept, found by its bigrams and its sound, and offered a correction.
+        if token and len(token) == 1 and chinese.CJK_CHAR.match(token) and not synonyms.lookup(token):
+            run.append(token)
+            continue
+        if run:
+            concepts.append(_run_concept("".join(run)))
+            run = []
+        if token:
+            concepts.append(_concept(token, synonyms))
+    return concepts
+
+
+def _concept(word: str, synonyms: chinese.Synonyms) -> Concept:
+    concept = Concept(word, light=chinese.is_light(word))
+    concept.add(word, "word")
+    for expansion in synonyms.lookup(word):
+        concept.add(expansion, "synonym")
+    if len(word) >= 3:
+        for part in chinese.subwords(word):
+            if len(part) >= 2 and not chinese.is_stopword(part):
+                concept.add(part, "part")
+    for expansion in synonyms.lookup(word):
+        # A staff-added expansion the dictionary does not hold whole is indexed as its parts.
+        if not chinese.in_dictionary(expansion):
+            for part in chinese.subwords(expansion):
+                concept.add(part, "part")
+    if chinese.CJK_CHAR.search(word):
+        if len(word) >= 3:
+            for gram in chinese.bigrams(word):
+                concept.add(gram, "bigram")
+        spelled = chinese.full_pinyin(word)
+        if spelled:
+            concept.add(chinese.pinyin_term(spelled), "homophone")
+    return concept
+
+
+def _run_concept(run: str) -> Concept:
+    concept = Concept(run)
+    concept.add(run, "word")
+    for gram in chinese.bigrams(run):
+        concept.add(gram, "bigram")
+    spelled = chinese.full_pinyin(run)
+    if spelled:
+        concept.add(chinese.pinyin_term(spelled), "homophone")
+    return concept
+
+
+def _merge_repeats(concepts: list[Concept]) -> list[Concept]:
+    seen, result = set(), []
+    for concept in concepts:
+        if concept.text not in seen:
+            seen.add(concept.text)
+            result.append(concept)
+    return result
+
+
+# -- pinyin ------------------------------------------------------------------------------------
+
+# The longest word, in syllables, looked for in a pinyin query.
+MAX_WORD_SYLLABLES = 6
+
+
+def _pinyin_concepts(normalized: str, synonyms: chinese.Synonyms) -> list[Concept] | None:
+    """Concepts of a query typed in pinyin, spaced or not ("shehuibaozhang", "yiliao baoxian"), or
+    None when the query is not pinyin. Initials ("jy") are matched only when the query is all initials."""
+    plain = chinese.pinyin_query(normalized)
+    if plain is None or any(synonyms.lookup(part) for part in normalized.split()):
+        return None  # not pinyin, or an English word staff gave a meaning to ("bus")
+    joined = plain.replace("'", "").replace(" ", "")
+    if not set(joined) & set("aeiouv"):
+        if 2 <= len(joined) <= chinese.MAX_PINYIN_WORD:
+            concept = Concept(joined)
+            concept.add(chinese.initials_term(joined), "pinyin")
+            return [concept]
+        return None
+    syllables = chinese.syllabify(plain)
+    if len(syllables) < chinese.MIN_PINYIN_SYLLABLES:
+        return None
+    return [_pinyin_concept(word, synonyms) for word in _pinyin_words(syllables)]
+
+
+def _pinyin_words(syllables: list[str]) -> list[str]:
+    """The syllables grouped into the fewest known words (pinyin of the plan's words), longest first;
+    syllables that form no known word stay together as one group."""
+    known = chinese.words_by_pinyin()
+    n = len(syllables)
+    # best[i]: (cost, groups) covering syllables[:i]; a known word costs 1, an unknown syllable 3.
+    best: list[tuple[int, list[str]] | None] = [(0, [])] + [None] * n
+    for end in range(1, n + 1):
+        for start in range(max(0, end - MAX_WORD_SYLLABLES), end):
+            if best[start] is None:
+                continue
+            piece = "".join(syllables[start:end])
+            if end - start >= 2 and piece in known:
+                cost = best[start][0] + 1
+            elif end - start == 1:
+                cost = best[start][0] + 3
+            else:
+                continue
+            if best[end] is None or cost < best[end][0]:
+                best[end] = (cost, [*best[start][1], piece])
+    groups = best[n][1] if best[n] else ["".join(syllables)]
+    # Unknown single syllables next to each other are one unknown word, not several.
+    merged: list[str] = []
+    for piece in groups:
+        if merged and piece not in known and merged[-1] not in known:
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    return merged
+
+
+def _pinyin_concept(spelled: str, synonyms: chinese.Synonyms) -> Concept:
+    concept = Concept(spelled)
+    concept.add(chinese.pinyin_term(spelled), "pinyin")
+    words = list(chinese.words_by_pinyin().get(spelled, ())) + synonyms.by_pinyin(spelled)
+    for word in words[:4]:
+        concept.add(word, "word")
+        for expansion in synonyms.lookup(word):
+            concept.add(expansion, "synonym")
+    return concept
