@@ -6,9 +6,9 @@ Runs the query mix of bench/search_latency.py through Django's test client (the 
 stack and the view, settings from the environment: production ones in search.sh) and splits each
 request's wall time into:
 
-  analysis     chinese.analyze_query (PortalSearch builds it for the query, and again for a
+  analysis     concepts.plan_query (PortalSearch builds it for the query, and again for a
                corrected query), jieba + OpenCC + pypinyin + synonyms
-  corrections  chinese.suggest_corrections (only for a search that found nothing)
+  corrections  chinese.correct_query and chinese.suggest_corrections
   engine       Elasticsearch: elasticsearch_dsl Search.execute, the client's wall time (building
                the request, HTTP, JSON); its 'es took' is the time Elasticsearch says it spent.
                Database engine: search.fallback.search (SQL + scoring in Python)
@@ -153,7 +153,7 @@ def main():
     from django.test import Client
     from django.test.utils import override_settings
 
-    from search import chinese, fallback, queries, views
+    from search import chinese, concepts, fallback, queries, views
 
     chinese.warm_up()
     profile = Profile()
@@ -168,8 +168,9 @@ def main():
     client = Client()
     figures = {}
     with ExitStack() as stack:
+        stack.enter_context(mock.patch.object(concepts, "plan_query", profile.wrap("analysis", concepts.plan_query)))
         stack.enter_context(
-            mock.patch.object(chinese, "analyze_query", profile.wrap("analysis", chinese.analyze_query))
+            mock.patch.object(chinese, "correct_query", profile.wrap("corrections", chinese.correct_query))
         )
         stack.enter_context(
             mock.patch.object(chinese, "suggest_corrections", profile.wrap("corrections", chinese.suggest_corrections))

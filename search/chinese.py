@@ -31,7 +31,6 @@ import threading
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -360,12 +359,6 @@ def _pinyin_pair(word: str) -> tuple[str, str] | None:
     return "".join(syllables), "".join(initials)
 
 
-def pinyin_tokens(word: str) -> list[str]:
-    """["jiaoyu", "jy"] for 教育: full toneless pinyin and initials; [] unless a CJK word of 2+ characters."""
-    pair = _pinyin_pair(_compact(word))
-    return list(pair) if pair else []
-
-
 def _pinyin_terms(word: str) -> list[str]:
     pair = _pinyin_pair(word)
     return [PINYIN_PREFIX + pair[0], INITIALS_PREFIX + pair[1]] if pair else []
@@ -406,30 +399,6 @@ def _pinyin_query_text(normalized: str) -> str | None:
     decomposed = unicodedata.normalize("NFD", normalized.replace("u:", "v").replace("ü", "v"))
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return plain if plain and _PINYIN_QUERY.match(plain) else None
-
-
-def _query_pinyin(normalized: str) -> tuple[list[str], str]:
-    """("py:"/"pyi:" terms, full joined pinyin or "") for a query that looks like pinyin."""
-    plain = _pinyin_query_text(normalized)
-    if not plain or len(plain) > 60:
-        return [], ""
-    parts = [p for p in plain.replace("'", " ").split() if p]
-    joined = "".join(parts)
-    if not _VOWELS & set(joined):
-        # No vowel at all: initials, as typed in pinyin input methods ("jy" for 教育).
-        return ([INITIALS_PREFIX + joined], "") if 2 <= len(joined) <= MAX_PINYIN_WORD else ([], "")
-    counts = [_syllable_count(p) for p in parts]  # parts, not the joined string: xi'an is two syllables
-    if not all(counts) or sum(counts) < MIN_PINYIN_SYLLABLES:
-        return [], ""
-    terms = [PINYIN_PREFIX + joined]
-    if len(parts) > 1:  # "xueqian jiaoyu" also finds each word on its own
-        terms += [PINYIN_PREFIX + p for p in parts if _syllable_count(p) >= MIN_PINYIN_SYLLABLES]
-    return _dedupe(terms), joined
-
-
-@_load_once
-def _vocabulary_by_pinyin() -> dict[str, list[str]]:
-    return _index_by_pinyin(vocabulary())
 
 
 def _index_by_pinyin(words: Iterable[str]) -> dict[str, list[str]]:
@@ -510,10 +479,6 @@ class Synonyms:
                     if len(short) >= 2 and short not in long and _is_subsequence(short, long):
                         table[value] = _dedupe([*table.get(value, []), key])
         self._table = table
-        # Keys by first character, longest first, for the longest-match scan in _keys_in().
-        self._keys_by_first: dict[str, list[str]] = {}
-        for key in sorted(table, key=len, reverse=True):
-            self._keys_by_first.setdefault(key[0], []).append(key)
         self._pinyin_lock = threading.Lock()
         self._by_pinyin: dict[str, list[str]] | None = None
 
@@ -537,28 +502,6 @@ class Synonyms:
     def words(self) -> list[str]:
         """Every key and expansion, for the segmenter's vocabulary or autocomplete."""
         return _dedupe(w for key, values in self._table.items() for w in (key, *values))
-
-    def expand(self, words: Iterable[str]) -> list[str]:
-        """`words` (normalised, in order) followed by their expansions, without repeats.
-
-        Keys are found inside each word, longest match first and without overlaps: 社保卡办理 finds
-        社保卡 (=> 社会保障卡) but not the 社保 inside it, and a query finds its synonyms whatever the
-        segmenter did with it. So pass the query's own pieces, not search-mode sub-words (the 社保
-        that search mode cuts out of 社保卡 would bring in 社会保险 too).
-        """
-        originals = _dedupe(_compact(w) for w in words)
-        expansions = [e for word in originals for key in self._keys_in(word) for e in self._table[key]]
-        return _dedupe([*originals, *expansions])
-
-    def _keys_in(self, word: str) -> Iterator[str]:
-        i = 0
-        while i < len(word):
-            key = next((k for k in self._keys_by_first.get(word[i], ()) if word.startswith(k, i)), None)
-            if key:
-                yield key
-                i += len(key)
-            else:
-                i += 1
 
     def by_pinyin(self, pinyin: str) -> list[str]:
         """Keys and expansions whose full pinyin is `pinyin` ("shebaoka" -> ["社保卡"])."""
@@ -613,81 +556,6 @@ def __getattr__(name: str):
 # ---------------------------------------------------------------------------------------------
 # Query analysis
 # ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class QueryAnalysis:
-    """A query cut into the same kinds of terms documents are indexed with.
-
-    words      segmented words (search mode; stopwords and punctuation dropped)
-    expanded   words, then Chinese words a pinyin query spells, then synonym expansions (and the
-               segmented parts of expansions the dictionary does not know), without repeats
-    bigrams    character bigrams, for recall and one-wrong-character tolerance
-    pinyin     "py:"/"pyi:" terms when the query is typed in pinyin ("jiaoyu", "yi liao", "jy")
-    homophones "py:" terms of the Chinese query's words and runs: they catch a wrong character that
-               sounds right (入圆率 finds 入园率); weight them low, homophones are not synonyms
-    """
-
-    original: str
-    normalized: str
-    words: tuple[str, ...]
-    expanded: tuple[str, ...]
-    bigrams: tuple[str, ...]
-    pinyin: tuple[str, ...]
-    is_pinyin: bool
-    homophones: tuple[str, ...] = ()
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.expanded or self.bigrams or self.pinyin)
-
-    def all_terms(self) -> list[str]:
-        """Every distinct term of the query, for a plain OR match."""
-        return _dedupe([*self.expanded, *self.bigrams, *self.pinyin, *self.homophones])
-
-
-def _homophone_terms(normalized: str, words: Iterable[str]) -> list[str]:
-    runs = _CJK_RUN.findall(normalized)
-    return _dedupe(PINYIN_PREFIX + pair[0] for w in [*runs, *words] if (pair := _pinyin_pair(w)))
-
-
-def _expansion_words(expansions: Iterable[str]) -> list[str]:
-    """Expansions, plus the segmented parts of those the dictionary does not hold as one word
-    (a staff-added 城乡居民养老保险 is indexed as 城乡/居民/养老保险)."""
-    words = []
-    for expansion in expansions:
-        words.append(expansion)
-        if not _in_dictionary(expansion):
-            words += _segment_normalized(expansion)
-    return words
-
-
-def analyze_query(q: str, synonyms: Synonyms | None = None) -> QueryAnalysis:
-    """Normalise, segment and expand a search query. `synonyms` None means the shipped defaults."""
-    synonyms = synonyms if synonyms is not None else _default_synonyms()
-    original = q or ""
-    normalized = normalize(original[:MAX_QUERY_CHARS])
-    pinyin, joined = _query_pinyin(normalized)
-    # A pinyin query typed with tone marks ("jiàoyù") is matched as the plain letters ("jiaoyu").
-    plain = _pinyin_query_text(normalized) if pinyin else None
-    words = _dedupe(_segment_normalized(plain.replace("'", " ") if plain else normalized))
-    spelled = (_vocabulary_by_pinyin().get(joined, []) + synonyms.by_pinyin(joined)) if joined else []
-    seeds = _dedupe([*words, *spelled])
-    # Synonyms are looked for in what the resident typed (each space-separated part) and in the
-    # words a pinyin query spells, not in search-mode sub-words: see Synonyms.expand.
-    candidates = [*normalized.split(), *spelled]
-    expansions = [w for w in synonyms.expand(candidates) if w not in seeds and w not in candidates]
-    expanded = _dedupe([*seeds, *_expansion_words(expansions)])
-    return QueryAnalysis(
-        original=original,
-        normalized=normalized,
-        words=tuple(words),
-        expanded=tuple(expanded),
-        bigrams=tuple(_dedupe(_bigrams_normalized(normalized))),
-        pinyin=tuple(pinyin),
-        is_pinyin=bool(pinyin),
-        homophones=tuple(_homophone_terms(normalized, words)) if not pinyin else (),
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1011,8 +879,9 @@ def rarity(word: str) -> float:
 
 def warm_up() -> None:
     """Load every dictionary now (e.g. at process start) so the first search is as fast as the rest."""
-    analyze_query("社保卡 jiaoyu")
+    _tokenizer()
+    _stopwords()
     _syllables()
-    _vocabulary_by_pinyin()
     words_by_pinyin()
+    _pinyin_pair("教育")
     _light_words()

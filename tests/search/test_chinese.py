@@ -11,17 +11,15 @@ from search import chinese
 from search.chinese import (
     INITIALS_PREFIX,
     PINYIN_PREFIX,
-    QueryAnalysis,
     Synonyms,
-    analyze_query,
     bigrams,
     index_terms,
     normalize,
-    pinyin_tokens,
     segment,
     suggest_corrections,
     vocabulary,
 )
+from search.concepts import plan_query
 
 # --- normalize ------------------------------------------------------------------------------
 
@@ -122,25 +120,25 @@ def test_bigrams_keep_latin_and_digit_runs_whole():
 # --- pinyin ----------------------------------------------------------------------------------
 
 
-def test_pinyin_tokens():
-    assert pinyin_tokens("教育") == ["jiaoyu", "jy"]
-    assert pinyin_tokens("入园率") == ["ruyuanlv", "ryl"]  # 率 read lǜ here, ü typed as v
-    assert pinyin_tokens("教") == []  # single characters are too ambiguous
-    assert pinyin_tokens("gsp") == []
+def plan(q, synonyms=None):
+    return plan_query(q, synonyms if synonyms is not None else Synonyms.default())
+
+
+def terms(q, synonyms=None):
+    return {t for c in plan(q, synonyms).concepts for t, _ in c.terms}
 
 
 def test_jiaoyu_query_finds_public_education():
-    analysis = analyze_query("jiaoyu")
-    assert analysis.is_pinyin
-    assert analysis.pinyin == (PINYIN_PREFIX + "jiaoyu",)
-    assert set(analysis.pinyin) <= set(index_terms("公共教育"))
+    query = plan("jiaoyu")
+    assert query.is_pinyin
+    assert PINYIN_PREFIX + "jiaoyu" in terms("jiaoyu")
+    assert PINYIN_PREFIX + "jiaoyu" in index_terms("公共教育")
 
 
 def test_ruyuanlv_matches_entry_rate():
-    analysis = analyze_query("ruyuanlv")
-    assert analysis.is_pinyin
-    assert set(analysis.pinyin) & set(index_terms("学前三年毛入园率达到96%以上"))
-    assert "入园率" in analysis.expanded  # the word it spells, from the vocabulary
+    assert plan("ruyuanlv").is_pinyin
+    assert terms("ruyuanlv") & set(index_terms("学前三年毛入园率达到96%以上"))
+    assert "入园率" in terms("ruyuanlv")  # the word it spells, from the plan
 
 
 @pytest.mark.parametrize(
@@ -156,29 +154,26 @@ def test_ruyuanlv_matches_entry_rate():
     ],
 )
 def test_pinyin_queries(query, term, text):
-    analysis = analyze_query(query)
-    assert analysis.is_pinyin
-    assert term in analysis.pinyin
+    assert plan(query).is_pinyin
+    assert term in terms(query)
     assert term in index_terms(text)
 
 
 def test_pinyin_terms_cannot_collide_with_words():
-    terms = index_terms("公共教育")
-    pinyin = [t for t in terms if t.startswith((PINYIN_PREFIX, INITIALS_PREFIX))]
+    indexed = index_terms("公共教育")
+    pinyin = [t for t in indexed if t.startswith((PINYIN_PREFIX, INITIALS_PREFIX))]
     assert PINYIN_PREFIX + "jiaoyu" in pinyin and INITIALS_PREFIX + "jy" in pinyin
-    assert "jiaoyu" not in terms
+    assert "jiaoyu" not in indexed
 
 
 def test_chinese_and_english_queries_are_not_pinyin():
     for query in ("医保", "hello", "an", "2015", ""):
-        analysis = analyze_query(query)
-        assert not analysis.is_pinyin, query
-        assert analysis.pinyin == ()
+        assert not plan(query).is_pinyin, query
+        assert not any(t.startswith((PINYIN_PREFIX, INITIALS_PREFIX)) for t in terms(query) if query.isascii())
 
 
 def test_wrong_character_that_sounds_right_matches_by_homophone():
-    analysis = analyze_query("入圆率")
-    assert "py:ruyuanlv" in analysis.homophones
+    assert "py:ruyuanlv" in terms("入圆率")
     assert "py:ruyuanlv" in index_terms("学前三年毛入园率")
 
 
@@ -198,111 +193,99 @@ def test_default_synonyms_cover_residents_words():
 
 def test_synonyms_expand_abbreviations():
     synonyms = Synonyms.default()
-    assert "社会保障卡" in synonyms.expand(["社保卡"])
-    assert "医疗保险" in synonyms.expand(["医保"])
-    assert "最低生活保障" in synonyms.expand(["低保"])
+    assert "社会保障卡" in synonyms.lookup("社保卡")
+    assert "医疗保险" in synonyms.lookup("医保")
+    assert "最低生活保障" in synonyms.lookup("低保")
 
 
 def test_synonyms_work_backwards_for_abbreviations_only():
     synonyms = Synonyms.default()
-    assert "社保卡" in synonyms.expand(["社会保障卡"])
-    assert "医保" in synonyms.expand(["医疗保险"])
-    assert "幼儿园" not in synonyms.expand(["学前教育"])  # everyday word => plan word, one way
+    assert "社保卡" in synonyms.lookup("社会保障卡")
+    assert "医保" in synonyms.lookup("医疗保险")
+    assert "幼儿园" not in synonyms.lookup("学前教育")  # everyday word => plan word, one way
+    assert "村" not in synonyms.lookup("农村")  # a single character is no abbreviation
+    assert "残疾人补贴" not in synonyms.lookup("残疾人")  # a word inside a longer one is not either
 
 
-def test_synonyms_longest_match_inside_a_phrase():
-    synonyms = Synonyms.default()
-    expanded = synonyms.expand(["社保卡怎么办理"])
-    assert "社会保障卡" in expanded
-    assert "社会保险" not in expanded  # the 社保 inside 社保卡 is not looked up on its own
+def test_synonyms_of_the_word_not_of_its_parts():
+    found = terms("社保卡怎么办理")
+    assert "社会保障卡" in found
+    assert "社会保险" not in found  # the 社保 inside 社保卡 is not looked up on its own
 
 
 def test_synonyms_from_staff_mapping_are_normalized():
     synonyms = Synonyms({"醫保": "醫療保險、基本醫療保險", "公租房": ["公共租赁住房"], "幼兒園": "學前教育", "空": []})
-    assert synonyms.expand(["医保"]) == ["医保", "医疗保险", "基本医疗保险"]
+    assert synonyms.lookup("医保") == ["医疗保险", "基本医疗保险"]
     assert "医保" in synonyms and "空" not in synonyms
     assert synonyms.lookup("公共租赁住房") == ["公租房"]  # an abbreviation: both ways
     assert synonyms.lookup("幼儿园") == ["学前教育"]
     assert synonyms.lookup("学前教育") == []  # everyday word => plan word: one way
-    assert Synonyms({}).expand(["医保"]) == ["医保"]
+    assert Synonyms({}).lookup("医保") == []
 
 
-def test_analyze_query_expands_with_synonyms():
-    analysis = analyze_query("社保卡")
-    assert "社保卡" in analysis.words
-    assert "社会保障卡" in analysis.expanded
+def test_query_expands_with_synonyms():
+    assert "社会保障卡" in terms("社保卡")
     assert "社会保障卡" in index_terms("社会保障卡持卡率")
-    assert "医疗保险" in analyze_query("医保").expanded
-    kindergarten = analyze_query("幼儿园")
-    assert {"学前教育", "入园"} <= set(kindergarten.expanded)
+    assert "医疗保险" in terms("医保")
+    assert {"学前教育", "入园"} <= terms("幼儿园")
     assert "入园" in index_terms("学前三年毛入园率")
 
 
-def test_analyze_query_with_custom_and_empty_synonyms():
+def test_query_with_custom_and_empty_synonyms():
     custom = Synonyms({"卫计局": ["卫生和计划生育局"]})
-    assert "卫生和计划生育局" in analyze_query("卫计局", custom).expanded
-    assert "社会保障卡" not in analyze_query("社保卡", Synonyms({})).expanded
+    assert "卫生和计划生育局" in terms("卫计局", custom)
+    assert "社会保障卡" not in terms("社保卡", Synonyms({}))
 
 
 def test_pinyin_query_expands_through_the_word_it_spells():
-    analysis = analyze_query("shebaoka")
-    assert "社保卡" in analysis.expanded
-    assert "社会保障卡" in analysis.expanded
+    assert {"社保卡", "社会保障卡"} <= terms("shebaoka")
 
 
 def test_unknown_expansion_is_also_segmented():
-    analysis = analyze_query("城居保", Synonyms({"城居保": ["城乡居民养老保险待遇"]}))
-    assert "城乡居民养老保险待遇" in analysis.expanded
-    assert "养老保险" in analysis.expanded
+    found = terms("城居保", Synonyms({"城居保": ["城乡居民养老保险待遇"]}))
+    assert "城乡居民养老保险待遇" in found
+    assert "养老保险" in found
 
 
 # --- traditional characters end to end --------------------------------------------------------
 
 
 def test_traditional_query_words_are_in_simplified_index_terms():
-    analysis = analyze_query("醫療保險")
-    assert analysis.normalized == "医疗保险"
-    terms = set(index_terms("医疗保险"))
-    assert analysis.words and set(analysis.words) <= terms
-    assert set(analyze_query("學前教育").words) <= set(index_terms("基本普及学前教育"))
+    query = plan("醫療保險")
+    assert query.normalized == "医疗保险"
+    assert query.concepts[0].text in index_terms("医疗保险")
+    assert plan("學前教育").concepts[0].text in index_terms("基本普及学前教育")
 
 
-# --- analyze_query -----------------------------------------------------------------------------
+# --- the query plan ----------------------------------------------------------------------------
 
 
-def test_query_analysis_shape():
-    analysis = analyze_query("  社保卡 怎么办理？ ")
-    assert isinstance(analysis, QueryAnalysis)
-    assert analysis.original == "  社保卡 怎么办理？ "
-    assert analysis.normalized == "社保卡 怎么办理?"
-    assert "怎么" not in analysis.words  # a stopword
-    assert list(analysis.expanded[: len(analysis.words)]) == list(analysis.words)
-    assert len(set(analysis.expanded)) == len(analysis.expanded)
-    assert "社保" in analysis.bigrams
-    assert not analysis.is_pinyin
-    assert set(analysis.all_terms()) >= set(analysis.expanded) | set(analysis.bigrams)
-    with pytest.raises(AttributeError):
-        analysis.words = ()
+def test_query_plan_shape():
+    query = plan("  社保卡 怎么办理？ ")
+    assert query.normalized == "社保卡 怎么办理?"
+    assert [c.text for c in query.concepts] == ["社保卡", "办理"]  # 怎么 is a stopword
+    assert query.weighted_terms()[0] == ("社保卡", 6.0, 1.5)
+    flat = [t for t, _, _ in query.weighted_terms()]
+    assert len(set(flat)) == len(flat)
+    assert not query.is_pinyin
 
 
 def test_empty_query():
-    analysis = analyze_query("")
-    assert analysis.is_empty
-    assert analysis.words == analysis.expanded == analysis.bigrams == analysis.pinyin == ()
-    assert analyze_query("?!。").is_empty
+    for q in ("", "?!。"):
+        assert plan(q).concepts == [] and plan(q).groups() == []
 
 
 def test_very_long_query_is_cut():
-    analysis = analyze_query("医保" * 10_000)
-    assert len(analysis.normalized) <= chinese.MAX_QUERY_CHARS
+    query = plan("医保" * 10_000)
+    assert len(query.normalized) <= chinese.MAX_QUERY_CHARS
 
 
-def test_analyze_many_queries():
+def test_plan_many_queries():
     # A sanity run, not a timing assertion: timings on a shared CI machine prove nothing.
     queries = ["社保卡", "医保报销", "幼儿园", "jiaoyu", "ruyuanlv", "醫療保險", "yi liao", "入圆率", "jy", "公租房"]
-    results = [analyze_query(q) for _ in range(100) for q in queries]
+    results = [plan(q) for _ in range(100) for q in queries]
     assert len(results) == 1000
-    assert all(isinstance(r, QueryAnalysis) for r in results)
+    assert all(r.concepts for r in results)
 
 
 # --- index_terms -------------------------------------------------------------------------------
@@ -409,7 +392,7 @@ def test_plan_terms_split_names_sensibly():
 
 def test_loading_is_thread_safe():
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda q: analyze_query(q).expanded, ["社保卡"] * 32))
+        results = list(pool.map(lambda q: plan(q).weighted_terms(), ["社保卡"] * 32))
     assert all(r == results[0] for r in results)
 
 
