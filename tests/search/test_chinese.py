@@ -413,3 +413,24 @@ def test_syllable_list_matches_pypinyin():
     assert chinese._syllables() == chinese._syllables_from_pypinyin()
     assert {"zhuang", "lv", "er", "a"} <= chinese._syllables()
     assert not {"m", "ng", "hm"} & chinese._syllables()
+
+
+@pytest.mark.parametrize("content", ["domains: [unclosed\n  - : :", "- just\n- a list\n", "\xff\xfe not text"])
+def test_malformed_plan_file_leaves_the_built_in_vocabulary(tmp_path, content):
+    # yaml.YAMLError is not a ValueError: a broken plan file must still leave search working.
+    bad = tmp_path / "plan.yaml"
+    bad.write_bytes(content.encode("latin-1"))
+    code = (
+        "import logging, sys, pathlib, search.chinese as c\n"
+        "logging.basicConfig(level=logging.ERROR, stream=sys.stderr)\n"
+        f"c.PLAN_FILE = pathlib.Path({str(bad)!r})\n"
+        "words = c.vocabulary()\n"
+        "assert '社保卡' in words and '社会保障卡' in words, words[:5]\n"
+        "assert c.words_by_pinyin()['shebaoka'] == ('社保卡',)\n"
+        "print(len(words))\n"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) > 100
+    assert "built-in vocabulary only" in out.stderr
