@@ -77,7 +77,28 @@ def test_wrong_character_is_tolerated(client, engine):
     data = search_json(client, q="入圆率")
     assert data["corrected_from"] == "入圆率" and "入园率" in data["suggestions"]
     assert data["results"][0]["url"] == "/education/task-1/edu-01/"
-    assert "已为您显示“入园率”的结果" in client.get("/search/", {"q": "入圆率"}).content.decode()
+    html = client.get("/search/", {"q": "入圆率"}).content.decode()
+    assert "已为您显示“入园率”的结果" in html
+    assert "“入园率”共" in html  # the heading names the word whose results are shown
+    assert "?q=%E5%85%A5%E5%9C%86%E7%8E%87&amp;nc=1" in html  # 仍然搜索 what was typed
+
+
+def test_what_was_typed_when_asked(client, engine):
+    data = search_json(client, q="入圆率", nc="1")
+    assert data["corrected_from"] == ""
+    html = client.get("/search/", {"q": "入圆率", "nc": "1"}).content.decode()
+    assert "已为您显示" not in html and "入圆率" in html
+
+
+def test_correction_of_a_question_keeps_its_words(client, engine):
+    data = search_json(client, q="请问入圆率是多少")
+    assert data["corrected_from"] == "请问入圆率是多少" and data["suggestions"] == ["请问入园率是多少"]
+    assert data["results"][0]["domain"] == "公共教育"
+
+
+def test_the_empty_domain_bucket_is_not_a_facet(client, engine):
+    data = search_json(client, q="民主决策")
+    assert all(item["value"] for item in data["facets"]["domain"])
 
 
 def test_hostile_and_odd_input_never_breaks(client, engine):
@@ -106,3 +127,10 @@ def test_autocomplete(client, engine):
     assert "学前三年毛入园率" in labels
     traditional = json.loads(client.get("/search/suggest/", {"q": "醫療"}).content)["suggestions"]
     assert any("医疗" in s["label"] for s in traditional)
+    assert len(labels) == len(set(labels))  # distinct
+
+
+@pytest.mark.parametrize(("prefix", "word"), [("jiao", "教育"), ("shebao", "社保"), ("yiliao", "医疗")])
+def test_autocomplete_from_pinyin_prefixes(client, engine, prefix, word):
+    labels = [s["label"] for s in json.loads(client.get("/search/suggest/", {"q": prefix}).content)["suggestions"]]
+    assert word in labels
