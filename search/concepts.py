@@ -114,7 +114,7 @@ def _word_concepts(part: str, synonyms: chinese.Synonyms) -> list[Concept]:
     whole = synonyms.lookup(part)
     if whole:  # "air pollution" typed as one key, or a resident's word jieba splits
         return [_concept(part, synonyms)]
-    tokens = [t for t in chinese.cut(part) if not chinese.is_stopword(t)]
+    tokens = [t for t in _join_keys(chinese.cut(part), synonyms) if not chinese.is_stopword(t)]
     concepts, run = [], []
     for token in [*tokens, ""]:
         # Single characters in a row that are not words on their own ("入圆率" cut as 入/圆/率): one
@@ -128,6 +128,26 @@ def _word_concepts(part: str, synonyms: chinese.Synonyms) -> list[Concept]:
         if token:
             concepts.append(_concept(token, synonyms))
     return concepts
+
+
+MAX_KEY_TOKENS = 4
+
+
+def _join_keys(tokens: list[str], synonyms: chinese.Synonyms) -> list[str]:
+    """Neighbouring tokens that together are a synonym key become one (a term staff added in the admin,
+    such as 阿福卡, is unknown to the segmenter, which cuts it 阿福/卡), longest first."""
+    joined, i = [], 0
+    while i < len(tokens):
+        for size in range(min(MAX_KEY_TOKENS, len(tokens) - i), 1, -1):
+            candidate = "".join(tokens[i : i + size])
+            if synonyms.lookup(candidate):
+                joined.append(candidate)
+                i += size
+                break
+        else:
+            joined.append(tokens[i])
+            i += 1
+    return joined
 
 
 def _concept(word: str, synonyms: chinese.Synonyms) -> Concept:

@@ -166,3 +166,10 @@ def test_right_words_are_left_alone(q):
 def test_correction_prefers_the_same_sound():
     # 圆 and 园 are both yuan: 入园率 before any other word one character away.
     assert chinese.correct_query("入圆率") == "入园率"
+
+
+def test_a_staff_term_unknown_to_the_segmenter_is_found_inside_a_question():
+    synonyms = chinese.Synonyms({"阿福卡": ["社会保障卡"]})
+    query = plan_query("阿福卡怎么办", synonyms)
+    assert [c.text for c in query.concepts][0] == "阿福卡"
+    assert "社会保障卡" in {t for t, _ in query.concepts[0].terms}
