@@ -4,13 +4,19 @@ Only published pages without view restrictions, and public snippets, become reco
 private pages and personal data never do.
 """
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from functools import cached_property
 
+from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+
+from wagtail.models import Page
+from wagtail.rich_text import RichText
 
 from . import chinese
 
@@ -78,23 +84,85 @@ def page_doc_id(page) -> str:
     return f"page:{page.pk}"
 
 
-class _Domains:
-    """Domain names by tree path, to name the domain of any page without a query per page."""
+class RecordContext:
+    """What many records need, read once: domain names by tree path, the plan's date, and the domains
+    and tasks updates link to.
 
-    def __init__(self):
-        from portal.plan.models import DomainPage
+    Pages under a domain belong to it by their path; an update belongs to the domain it names or, failing
+    that, to its tasks' domain; a department to the domain where it leads the most. `updates` limits the
+    links read to those updates' (one page's record needs only its own).
+    """
 
-        self.by_path = {p.path: p.title for p in DomainPage.objects.live()}
+    def __init__(self, updates: list[int] | None = None):
+        from portal.plan.models import DomainPage, Plan
 
-    def of(self, page) -> str:
-        for depth in range(page.depth, 0, -1):
-            name = self.by_path.get(page.path[: depth * 4])
+        domains = DomainPage.objects.live().only("path", "title").order_by("path")
+        self.domain_titles = {p.path: p.title for p in domains}
+        self.domain_order = {p.title: n for n, p in enumerate(domains)}
+        self.plan_date = plan_date(Plan.current())
+        self.updates = updates
+
+    def domain_of(self, page) -> str:
+        """The domain `page` is under (or is), by its path."""
+        return self.domain_at(page.path)
+
+    def domain_at(self, path: str) -> str:
+        for end in range(len(path), 0, -Page.steplen):
+            name = self.domain_titles.get(path[:end])
             if name:
                 return name
         return ""
 
+    @cached_property
+    def update_domains(self) -> dict[int, str]:
+        """Update id → its domain: the first live domain it names, else its first task's that has one."""
+        from portal.updates.models import UpdatePage
 
-def _page_record(page, domains: _Domains) -> SearchRecord | None:
+        found = {}
+        # Tasks first, so that a domain named outright overwrites a task's.
+        for relation, target in ((UpdatePage.tasks, "taskpage"), (UpdatePage.domains, "domainpage")):
+            links = relation.through.objects.order_by(f"-{target}__path")
+            if self.updates is not None:
+                links = links.filter(updatepage_id__in=self.updates)
+            for update_id, path in links.values_list("updatepage_id", f"{target}__path"):
+                name = self.domain_at(path)
+                if name:
+                    found[update_id] = name
+        return found
+
+    def department_domain(self, department) -> str:
+        """Where the department leads the most (plan order breaks ties); "" if it leads in no domain."""
+        from portal.plan.models import Role
+
+        led = Counter()
+        for responsibility in department.responsibilities.all():
+            if responsibility.role == Role.LEAD and responsibility.page.live:
+                name = self.domain_of(responsibility.page)
+                if name:
+                    led[name] += 1
+        return min(led, key=lambda name: (-led[name], self.domain_order[name]), default="")
+
+
+def plan_date(plan) -> datetime | None:
+    """The date of the plan's source document: when it was published, else the day it was issued."""
+    if plan is None:
+        return None
+    document = plan.document
+    if document.published_at:
+        return document.published_at
+    return timezone.make_aware(datetime.combine(document.issued_on, time()), timezone.get_default_timezone())
+
+
+def block_text(block) -> str:
+    """The words of one StreamField block. Rich text is read from its source: rendering it through its
+    template only to strip the tags again was a third of a full rebuild's record building."""
+    if isinstance(block.value, RichText):
+        return strip_tags(block.value.source)
+    return strip_tags(str(block.render()))
+
+
+def _page_record(page, context: RecordContext) -> SearchRecord | None:
+    from portal.participation.pages import ConsultationPage
     from portal.plan.models import DomainPage, IndicatorPage, MechanismPage, TaskPage
     from portal.updates.models import UpdatePage
 
@@ -102,8 +170,9 @@ def _page_record(page, domains: _Domains) -> SearchRecord | None:
         "doc_id": page_doc_id(page),
         "title": page.title,
         "url": page.get_url() or page.url_path,
-        "domain": domains.of(page),
-        "date": page.first_published_at,
+        "domain": context.domain_of(page),
+        # The plan's pages say what the plan said on its date, not when this site loaded them.
+        "date": context.plan_date or page.first_published_at,
     }
     if isinstance(page, DomainPage):
         return SearchRecord(kind="domain", body=page.goal, **base)
@@ -116,14 +185,12 @@ def _page_record(page, domains: _Domains) -> SearchRecord | None:
         return SearchRecord(kind="indicator", body=body, context=[page.reference], **base)
     if isinstance(page, MechanismPage):
         return SearchRecord(kind="mechanism", body=page.text, **base)
-    from portal.participation.pages import ConsultationPage
-
     if isinstance(page, ConsultationPage):
-        base["date"] = page.opens_at
+        base.update(date=page.opens_at, domain=page.domain.title if page.domain else "")
         return SearchRecord(kind="consultation", body=f"{page.summary} {strip_tags(page.background)}", **base)
     if isinstance(page, UpdatePage):
-        text = " ".join(strip_tags(str(block.render())) for block in page.body if block.block_type != "image")
-        base["date"] = page.date
+        text = " ".join(block_text(block) for block in page.body if block.block_type != "image")
+        base.update(date=page.date, domain=context.update_domains.get(page.pk, ""))
         return SearchRecord(kind="update", body=f"{page.summary} {text}", **base)
     return None
 
@@ -139,25 +206,40 @@ def searchable_page_models():
     return [DomainPage, TaskPage, IndicatorPage, MechanismPage, UpdatePage, ConsultationPage]
 
 
+def with_record_relations(queryset):
+    """`queryset` (of one searchable page type) with what its records read prefetched: a fixed number
+    of queries however many pages there are."""
+    from portal.participation.pages import ConsultationPage
+    from portal.plan.models import IndicatorPage
+
+    if queryset.model is IndicatorPage:
+        return queryset.with_live_measurements()
+    if queryset.model is ConsultationPage:
+        return queryset.select_related("domain")
+    return queryset
+
+
 def public_pages():
     for model in searchable_page_models():
-        yield from model.objects.live().public().order_by("path")
+        yield from with_record_relations(model.objects.live().public().order_by("path"))
 
 
 def record_for_page(page) -> SearchRecord | None:
     """The record for one page, or None when it is not (or no longer) public."""
     page = page.specific
-    from wagtail.models import Page
-
     if not page.live or not Page.objects.filter(pk=page.pk).public().exists():
         return None
-    return _page_record(page, _Domains())
+    return _page_record(page, RecordContext(updates=[page.pk]))
 
 
-def department_records() -> Iterator[SearchRecord]:
+def department_records(context: RecordContext | None = None) -> Iterator[SearchRecord]:
     from portal.plan.models import Department
 
-    for department in Department.objects.prefetch_related("responsibilities__page"):
+    context = context or RecordContext()
+    departments = Department.objects.prefetch_related(
+        Prefetch("responsibilities__page", queryset=Page.objects.only("path", "depth", "title", "live"))
+    )
+    for department in departments:
         pages = [r.page.title for r in department.responsibilities.all() if r.page.live]
         yield SearchRecord(
             doc_id=f"department:{department.key}",
@@ -165,6 +247,7 @@ def department_records() -> Iterator[SearchRecord]:
             title=department.name,
             url=department.get_absolute_url(),
             body=department.description or "、".join(pages),
+            domain=context.department_domain(department),
             context=pages,
         )
 
@@ -207,11 +290,12 @@ def answer_records(submissions=None) -> Iterator[SearchRecord]:
 
 
 def all_records() -> Iterator[SearchRecord]:
-    domains = _Domains()
+    """Every record, in a number of queries that does not grow with the content."""
+    context = RecordContext()
     for page in public_pages():
-        record = _page_record(page, domains)
+        record = _page_record(page, context)
         if record:
             yield record
-    yield from department_records()
+    yield from department_records(context)
     yield from document_records()
     yield from answer_records()

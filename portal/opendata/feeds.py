@@ -36,7 +36,8 @@ class UpdatesFeed(Feed):
         return UpdatePage.objects.live().public().order_by("-date", "-pk")[:FEED_SIZE]
 
     def item_title(self, item):
-        return item.title
+        # Demo updates (load_demo_corpus) say so wherever they are listed, feed readers included.
+        return f"【示例数据】{item.title}" if item.is_sample else item.title
 
     def item_description(self, item):
         return item.summary

@@ -44,8 +44,12 @@ class UpdatePage(AncestryMixin, TitleSuffixesMixin, Page):
     summary = models.TextField(_("摘要"), max_length=500)
     body = StreamField(UpdateBodyBlock(), verbose_name=_("正文"), blank=True)
     domains = ParentalManyToManyField("plan.DomainPage", blank=True, related_name="updates", verbose_name=_("领域"))
+    tasks = ParentalManyToManyField("plan.TaskPage", blank=True, related_name="updates", verbose_name=_("相关任务"))
     indicators = ParentalManyToManyField(
         "plan.IndicatorPage", blank=True, related_name="updates", verbose_name=_("相关指标")
+    )
+    is_sample = models.BooleanField(
+        _("示例数据"), default=False, help_text=_("仅供开发演示(manage.py load_demo_corpus),正式环境不得使用。")
     )
 
     parent_page_types = ["updates.UpdateIndexPage"]
@@ -57,6 +61,7 @@ class UpdatePage(AncestryMixin, TitleSuffixesMixin, Page):
         FieldPanel("source"),
         FieldPanel("summary"),
         FieldPanel("domains"),
+        FieldPanel("tasks"),
         FieldPanel("indicators"),
         FieldPanel("body"),
     ]

@@ -284,6 +284,7 @@ def _load_sample_updates(items, report: LoadReport):
             date=timezone.make_aware(item["published_at"], tz),
             summary=item["summary"],
             body=[("paragraph", RichText(f"<p>{escape(p)}</p>")) for p in item["paragraphs"]],
+            is_sample=True,
         )
         page.domains = [domains[k] for k in item["domains"]]
         index.add_child(instance=page)
