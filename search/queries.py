@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from . import chinese, concepts, documents, fallback
-from .records import KIND_LABELS
+from .records import KIND_BOOST, KIND_LABELS
 from .snippets import make_snippet
 
 MAX_QUERY_LENGTH = 100
@@ -31,7 +31,7 @@ _es_down_until: dict[str, float] = {}
 # Ranking (Elasticsearch; the database engine has its own numbers for the same ideas in fallback.py).
 # Term weights by kind are in concepts.WEIGHTS.
 TIE_BREAKER = 0.1  # a concept's second-best term adds a little: its best one is what counts
-COVERAGE_BONUS = 12.0  # for holding every concept of the query: a plan page beats an update holding one
+COVERAGE_FACTOR = 3.0  # for holding every concept of the query: a plan page beats an update holding one
 PHRASE_BOOST = 3.0  # the query as typed, whole, in the title
 # Fewer results than this, or a best one that misses a concept, is "weak": a correction may do better.
 WEAK_TOTAL = 3
@@ -236,18 +236,21 @@ class PortalSearch:
             ]
             groups.append(Q("dis_max", queries=alternatives, tie_breaker=TIE_BREAKER))
         should = list(groups)
-        required = self.plan.required()
-        if len(required) > 1:
-            holds_all = [
-                Q("terms", title_terms=c.strong_terms()) | Q("terms", body_terms=c.strong_terms()) for c in required
-            ]
-            should.append(Q("constant_score", filter=Q("bool", filter=holds_all), boost=COVERAGE_BONUS))
         if self.plan.phrase and len(self.plan.phrase) >= 2:
             should.append(Q("match_phrase", title={"query": self.plan.phrase, "boost": PHRASE_BOOST}))
+        # Multipliers rather than additions, so they hold whatever the size of the BM25 scores: the kind
+        # of page, and holding every concept of the query through a real word (not a bigram or a sound).
+        holds_all = [
+            Q("terms", title_terms=c.strong_terms()) | Q("terms", body_terms=c.strong_terms())
+            for c in self.plan.required()
+        ]
+        functions = [{"filter": Q("term", kind=kind), "weight": weight} for kind, weight in KIND_BOOST.items()]
+        functions.append({"filter": Q("bool", filter=holds_all), "weight": COVERAGE_FACTOR})
         query = Q(
             "function_score",
             query=Q("bool", should=should, minimum_should_match=1),
-            field_value_factor={"field": "boost", "missing": 1.0},
+            functions=functions,
+            score_mode="multiply",
             boost_mode="multiply",
         )
         search = Search(using=documents.client(), index=documents.alias_name()).query(query)

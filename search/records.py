@@ -32,8 +32,18 @@ KIND_LABELS = {
     "answer": _("答复公开"),
 }
 
-# Broad pages should win over narrow ones when both match equally well.
-KIND_BOOST = {"domain": 1.6, "mechanism": 1.3, "indicator": 1.2, "task": 1.1, "update": 1.0, "department": 1.0}
+# The plan's own pages above the thousands of updates that quote them; broad pages above narrow ones.
+KIND_BOOST = {
+    "domain": 2.5,
+    "mechanism": 2.2,
+    "task": 2.2,
+    "indicator": 2.2,
+    "department": 2.0,
+    "consultation": 1.6,
+    "answer": 1.4,
+    "update": 1.0,
+    "document": 0.6,  # the whole plan holds every word: its parts answer better
+}
 
 
 @dataclass
