@@ -18,4 +18,14 @@ export DJANGO_SETTINGS_MODULE=portal.settings.test
 .venv/bin/python manage.py check --fail-level WARNING
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
   echo "Models changed without a migration: run manage.py makemigrations" >&2; exit 1; }
-.venv/bin/python -m pytest "$@"
+if [ "$#" -gt 0 ]; then
+  .venv/bin/python -m pytest "$@"
+  exit 0
+fi
+# The whole suite, then the judged relevance tests in a session of their own over the realistic corpus
+# (10,000 demo updates loaded before the index is built, in a fresh database no other test shares). Both
+# run even if the first fails, so that every run prints both judged sets' figures.
+status=0
+.venv/bin/python -m pytest -m "not corpus" || status=$?
+PORTAL_TEST_CORPUS_UPDATES=10000 .venv/bin/python -m pytest -m corpus --create-db || status=$?
+exit "$status"

@@ -1,4 +1,11 @@
-"""Shared fixtures: the whole plan is loaded once per test session into the real PostgreSQL."""
+"""Shared fixtures: the whole plan is loaded once per test session into the real PostgreSQL.
+
+With PORTAL_TEST_CORPUS_UPDATES=N the session also gets N demo updates (load_demo_corpus) before the search
+index is built: the realistic corpus of the judged relevance tests (`-m corpus`), which run in a session of
+their own so that no other test sees those updates.
+"""
+
+import os
 
 import pytest
 
@@ -10,6 +17,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_plan", "--sample", verbosity=0)
         call_command("setup_staff", verbosity=0)
+        corpus = os.environ.get("PORTAL_TEST_CORPUS_UPDATES")
+        if corpus:
+            call_command("load_demo_corpus", "--updates", corpus, "--no-index", verbosity=0)
         call_command("rebuild_search_index", "--no-progress", verbosity=0)
 
 

@@ -18,6 +18,9 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.html import escape
 
+from portal.plan.models.indicator import DEFAULT_BOUNDS, UNIT_BOUNDS
+from portal.plan.status import Better, Comparator
+
 DEMO_SEED = 20140911  # the plan's date
 SLUG_PREFIX = "demo-"
 SLUG_DIGITS = 5
@@ -55,7 +58,6 @@ TITLE_VERBS = (
 )
 # Measured in whole units: no decimals in a reported value.
 WHOLE_UNITS = {"个", "人", "名", "张", "场/月", "次/季", "个/半年"}
-UNIT_BOUNDS = {"%": Decimal(100), "‰": Decimal(1000)}
 # The plan writes ASCII commas and semicolons (and 10,800 for ten thousand eight hundred).
 SENTENCE_END = re.compile(r"(?<=[\u3002;!?\uff1b\uff01\uff1f])")
 CLAUSE_SPLIT = re.compile(r"(?<!\d),|,(?!\d)|[;\u3002\uff0c\uff1b]")
@@ -191,15 +193,15 @@ def compose(number: int, domains: list[DomainText], seed: int = DEMO_SEED) -> De
 def reported_value(indicator: IndicatorText, rnd: random.Random) -> str:
     """A plausible reading near the target, as a report would print it (no unit)."""
     target = float(indicator.target)
-    if indicator.comparator == "range" and indicator.target_max is not None:
+    if indicator.comparator == Comparator.RANGE and indicator.target_max is not None:
         value = rnd.uniform(target, float(indicator.target_max))
-    elif indicator.better == "lower":
+    elif indicator.better == Better.LOWER:
         value = target * rnd.uniform(0.7, 1.1)
     else:
         value = target * rnd.uniform(0.9, 1.04)
-    bound = UNIT_BOUNDS.get(indicator.unit)
-    if bound is not None:
-        value = min(value, float(bound))
+    high = UNIT_BOUNDS.get(indicator.unit, DEFAULT_BOUNDS)[1]
+    if high is not None:
+        value = min(value, float(high))
     if indicator.unit in WHOLE_UNITS or target >= 1000:
         return str(round(value))
     return f"{value:.1f}".removesuffix(".0")
@@ -273,7 +275,7 @@ class Composer:
             f"{date.year}年{domain.title}领域第{(date.month - 1) // 3 + 1}季度工作进展",
         ]
         if indicator:
-            verb = "控制在" if indicator.better == "lower" else "达到"
+            verb = "控制在" if indicator.better == Better.LOWER else "达到"
             choices += [f"{date.year}年{date.month}月{indicator.name}{verb}{value}{indicator.unit}"] * 2
         return self.pick(choices)
 

@@ -69,7 +69,6 @@ class DemoCorpusError(Exception):
 @dataclass
 class DemoLoad:
     created: int = 0
-    existing: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # per step, in the order they ran
 
     @contextmanager
@@ -125,7 +124,6 @@ def demo_updates_create(*, count: int, seed: int = demo.DEMO_SEED) -> DemoLoad:
             raise DemoCorpusError("缺少“工作进展”栏目:请先运行 manage.py load_plan。")
         taken = set(Page.objects.child_of(index).values_list("slug", flat=True))
         numbers = [n for n in range(1, count + 1) if demo.demo_slug(n) not in taken]
-        load.existing = count - len(numbers)
         if not numbers:
             return load
         domains = demo.plan_texts(index.get_parent())
