@@ -7,7 +7,7 @@ engine answers the same question with the same analysis, and the response says f
 
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from elasticsearch import ApiError, TransportError
 from elasticsearch_dsl import Q, Search
@@ -254,18 +254,19 @@ class PortalSearch:
 
     # -- database ------------------------------------------------------------------------------
     def _database(self) -> SearchResponse:
-        scored, counters = fallback.search(self.weighted_terms(), self.params.filters)
-        if self.params.sort == "date":
-            scored.sort(key=lambda pair: pair[1].date or datetime.min.replace(tzinfo=UTC), reverse=True)
-        start = (self.params.page - 1) * self.params.per_page
+        per_page = self.params.per_page
+        result = fallback.search(
+            fallback.single_term_groups(self.weighted_terms()),
+            self.params.filters,
+            sort=self.params.sort,
+            offset=(self.params.page - 1) * per_page,
+            limit=per_page,
+        )
         words = self.highlight_words()
-        hits = [
-            Hit(e.title, e.url, e.kind, e.domain, make_snippet(e.body, words), e.date)
-            for _, e in scored[start : start + self.params.per_page]
-        ]
-        facets = {name: counter.most_common(20) for name, counter in counters.items()}
+        hits = [Hit(e.title, e.url, e.kind, e.domain, make_snippet(e.body, words), e.date) for e in result.entries]
+        facets = {name: counter.most_common(20) for name, counter in result.facets.items()}
         return SearchResponse(
-            params=self.params, total=len(scored), hits=hits, facets=self._label_facets(facets), engine="database"
+            params=self.params, total=result.total, hits=hits, facets=self._label_facets(facets), engine="database"
         )
 
     @staticmethod
