@@ -5,6 +5,8 @@ answer, and the outbox of changes Elasticsearch has yet to take."""
 import uuid
 
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Length, Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -88,7 +90,11 @@ class QueryLog(models.Model):
 
 
 class IndexEntry(models.Model):
-    """A searchable document as the database engine sees it: the same terms Elasticsearch indexes."""
+    """A searchable document as the database engine sees it: the same terms Elasticsearch indexes.
+
+    Migration 0004 indexes the terms outside the model (tsvector columns with GIN indexes on
+    PostgreSQL, an FTS5 table kept by triggers on SQLite): see search/fallback.py.
+    """
 
     doc_id = models.CharField(max_length=80, unique=True)
     kind = models.CharField(max_length=20, db_index=True)
@@ -101,6 +107,13 @@ class IndexEntry(models.Model):
     title_terms = models.TextField()
     body_terms = models.TextField(blank=True)
     boost = models.FloatField(default=1.0)
+    # How many terms the title has (the indexer writes " a b c "), kept beside the row so that ranking
+    # thousands of matches reads no term text.
+    title_length = models.GeneratedField(
+        expression=Length("title_terms") - Length(Replace("title_terms", Value(" "), Value(""))) - 1,
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("索引条目")

@@ -7,7 +7,7 @@ engine answers the same question with the same analysis, and the response says f
 
 import time
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from elasticsearch import ApiError, TransportError
 from elasticsearch_dsl import Q, Search
@@ -285,20 +285,23 @@ class PortalSearch:
 
     # -- database ------------------------------------------------------------------------------
     def _database(self) -> SearchResponse:
-        scored, counters = fallback.search(self.weighted_terms(), self.params.filters)
-        if self.params.sort == "date":
-            scored.sort(key=lambda pair: pair[1].date or datetime.min.replace(tzinfo=UTC), reverse=True)
-        start = (self.params.page - 1) * self.params.per_page
-        entries = [e for _, e in scored[start : start + self.params.per_page]]
-        hits = [self._hit(e.title, e.url, e.kind, e.domain, e.body, e.date) for e in entries]
-        facets = {name: counter.most_common(20) for name, counter in counters.items()}
+        per_page = self.params.per_page
+        result = fallback.search(
+            self.plan.groups(),
+            self.params.filters,
+            sort=self.params.sort,
+            offset=(self.params.page - 1) * per_page,
+            limit=per_page,
+        )
+        hits = [self._hit(e.title, e.url, e.kind, e.domain, e.body, e.date) for e in result.entries]
+        facets = {name: counter.most_common(20) for name, counter in result.facets.items()}
         return SearchResponse(
             params=self.params,
-            total=len(scored),
+            total=result.total,
             hits=hits,
             facets=self._label_facets(facets),
             engine="database",
-            weak=self._weak(len(scored), scored[0][1] if scored else None),
+            weak=self._weak(result.total, result.entries[0] if result.entries else None),
         )
 
     @staticmethod
