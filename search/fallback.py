@@ -52,11 +52,6 @@ class DatabaseResult:
     facets: dict[str, Counter] = field(default_factory=lambda: {name: Counter() for name in FACETS})
 
 
-def single_term_groups(weighted_terms: list[Alternative]) -> list[Group]:
-    """Groups for a query that is a flat list of weighted terms: each term a concept of its own."""
-    return [[term] for term in weighted_terms]
-
-
 def search(
     groups: list[Group], filters: dict, *, sort: str = "relevance", offset: int = 0, limit: int = 10
 ) -> DatabaseResult:

@@ -6,6 +6,7 @@ engine answers the same question with the same analysis, and the response says f
 """
 
 import time
+import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -35,21 +36,33 @@ COVERAGE_FACTOR = 3.0  # for holding every concept of the query: a plan page bea
 PHRASE_BOOST = 3.0  # the query as typed, whole, in the title
 # Fewer results than this, or a best one that misses a concept, is "weak": a correction may do better.
 WEAK_TOTAL = 3
-SYNONYMS_CACHE_KEY = "search:synonyms:v1"
+SYNONYMS_CACHE_KEY = "search:synonyms:v2"
+
+
+# The Synonyms built from the cached mapping, by the mapping's version: building one normalises every
+# entry (OpenCC), which costs more than the search itself, so each process builds each version once.
+_built_synonyms: dict[str, chinese.Synonyms] = {}
 
 
 def current_synonyms() -> chinese.Synonyms:
-    """Built-in synonyms plus the ones staff keep in the admin; cached until a Synonym changes."""
-    mapping = cache.get(SYNONYMS_CACHE_KEY)
-    if mapping is None:
+    """Built-in synonyms plus the ones staff keep in the admin; rebuilt when a Synonym changes."""
+    cached = cache.get(SYNONYMS_CACHE_KEY)
+    if cached is None:
         from .models import Synonym
 
         mapping = {k: list(v) for k, v in chinese.default_synonyms().items()}
         for synonym in Synonym.objects.all():
             mapping.setdefault(synonym.term, [])
             mapping[synonym.term] = list(dict.fromkeys(mapping[synonym.term] + synonym.expansion_list()))
-        cache.set(SYNONYMS_CACHE_KEY, mapping, 300)
-    return chinese.Synonyms(mapping)
+        cached = (uuid.uuid4().hex, mapping)
+        cache.set(SYNONYMS_CACHE_KEY, cached, 300)
+    version, mapping = cached
+    synonyms = _built_synonyms.get(version)
+    if synonyms is None:
+        synonyms = chinese.Synonyms(mapping)
+        _built_synonyms.clear()  # only the current version is worth keeping
+        _built_synonyms[version] = synonyms
+    return synonyms
 
 
 def forget_synonyms(**kwargs):

@@ -19,8 +19,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from search import fallback, indexing
+from search.concepts import WEIGHTS
 from search.models import IndexEntry
-from search.queries import WEIGHTS, PortalSearch, SearchParams
+from search.queries import PortalSearch, SearchParams
 from search.records import SearchRecord
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ QUERIES = {
     "one common word": [[("教育", *WORD)]],
     "two concepts": [[("残疾人", *WORD), ("残疾", *BIGRAM)], [("就业", *WORD)]],
     "pinyin": [[("jiaoyu", *WORD), ("py:jiaoyu", *WEIGHTS["pinyin"])]],
-    "flat terms": fallback.single_term_groups([("养老", *WORD), ("保险", *WORD), ("老保", *BIGRAM)]),
+    "flat terms": [[("养老", *WORD)], [("保险", *WORD)], [("老保", *BIGRAM)]],
 }
 
 
@@ -228,7 +229,7 @@ def test_postgresql_looks_terms_up_in_the_gin_indexes(database_search):
     """However common a term, its rows come from the index, never from a scan that opens every vector."""
     add_records(300)
     with CaptureQueriesContext(connection) as queries:
-        fallback.search(fallback.single_term_groups([("服务", 1.0, 1.0), ("建设", 1.0, 1.0)]), {})
+        fallback.search([[("服务", 1.0, 1.0)], [("建设", 1.0, 1.0)]], {})
     assert "search_indexentry_postings(" in queries.captured_queries[0]["sql"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT proconfig, prosrc FROM pg_proc WHERE proname = 'search_indexentry_postings'")
