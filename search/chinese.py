@@ -416,7 +416,8 @@ def _index_by_pinyin(words: Iterable[str]) -> dict[str, list[str]]:
 
 
 def index_terms(*texts: str | None) -> list[str]:
-    """The terms a document is indexed with: words, bigrams and prefixed pinyin of each text.
+    """The terms a document is indexed with: words, bigrams, numbers with their units (96%, 500米) and
+    prefixed pinyin of each text.
 
     Repeats are kept (term frequency is a signal), but each text is cut at MAX_TEXT_CHARS and the
     whole list at MAX_INDEX_TERMS. Empty or None texts are skipped.
@@ -429,11 +430,27 @@ def index_terms(*texts: str | None) -> list[str]:
         words = _segment_normalized(normalized)
         terms += words
         terms += _bigrams_normalized(normalized)
+        terms += unit_numbers(normalized)
         for word in words:
             terms += _pinyin_terms(word)
         if len(terms) >= MAX_INDEX_TERMS:
             break
     return terms[:MAX_INDEX_TERMS]
+
+
+# A number and the unit after it, kept together so that "6‰" or "500米" finds the target that says so
+# rather than every text holding a 6 or a 500 (dates hold many).
+UNIT_NUMBER = re.compile(
+    r"\d+(?:\.\d+)?(?:%|‰|个百分点|平方米|公里|千米|分钟|小时|人次|万人|万元|亿元|米|人|名|岁|天|元|万|所|个|户|间|张|辆|条|项|座|家|套|次|倍|年)"
+)
+
+
+UNIT_NUMBER_VALUE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def unit_numbers(normalized: str) -> list[str]:
+    """Numbers with their unit in normalised text: ["96%", "500米"] for "96%以上,500米覆盖"."""
+    return UNIT_NUMBER.findall(normalized)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -662,7 +679,7 @@ def correct_query(q: str, vocabulary: Iterable[str] | None = None) -> str:
     vocabulary words one character away; the same sound wins, then a similar sound, then the plan's
     order. A two-character piece is corrected only to a word read the same (公租防 -> 公租房 is three).
     """
-    words = tuple(vocabulary) if vocabulary is not None else _default_vocabulary()
+    words = tuple(vocabulary) if vocabulary is not None else _correction_vocabulary()
     normalized = normalize((q or "")[:MAX_QUERY_CHARS])
     if not words or not normalized:
         return ""
@@ -680,11 +697,19 @@ def correct_query(q: str, vocabulary: Iterable[str] | None = None) -> str:
     return "".join(pieces) if changed else ""
 
 
+@_load_once
+def _correction_vocabulary() -> tuple[str, ...]:
+    """The vocabulary, then the other words of the plan's text (家庭医生, 高龄津贴): what a wrong character
+    is corrected to. The same tuple every time, so its index is built once."""
+    text_words = [w for words in words_by_pinyin().values() for w in words if len(w) >= 3 and _in_dictionary(w)]
+    return tuple(_dedupe([*vocabulary(), *text_words]))
+
+
 def _correct_run(run: str, index: _CorrectionIndex) -> str:
     # Positions of characters that stand alone in the segmentation: those that may be wrong.
     loose, position = set(), 0
     for token in _tokenizer().cut(run, HMM=False):
-        if len(token) == 1:
+        if len(token) == 1 and token not in _stopwords():  # 是 in 入园率是多少 is no typo
             loose.add(position)
         position += len(token)
     chars = list(run)
@@ -857,12 +882,12 @@ def complete_term(text: str, limit: int = 8) -> list[str]:
         key = plain.replace("'", "").replace(" ", "")
         found = []
         for i in range(bisect.bisect_left(spelled, key), len(spelled)):
-            if not spelled[i].startswith(key) or len(found) >= limit * 3:
+            if not spelled[i].startswith(key) or len(found) >= 500:
                 break
             found.append(words[i])
-        rank = {w: n for n, w in enumerate(vocabulary())}
-        # The plan's own terms first, shorter (more general) before longer.
-        return _dedupe(sorted(found, key=lambda w: (w not in rank, len(w), rank.get(w, 0))))[:limit]
+        freq = _tokenizer().FREQ
+        # Shorter (more general) words first, common ones before rare ones.
+        return _dedupe(sorted(found, key=lambda w: (len(w), -freq.get(w, 0), w)))[:limit]
     compact = text.replace(" ", "")
     starting = [w for w in vocabulary() if w.startswith(compact) and w != compact]
     containing = [w for w in vocabulary() if compact in w and not w.startswith(compact)]

@@ -17,21 +17,26 @@ from dataclasses import dataclass, field
 from . import chinese
 
 # (title weight, body weight) by kind of term. A word as typed is strongest; the plan's word for a
-# resident's word (synonym) nearly as strong; the dictionary words inside a long word, its bigrams
-# and its homophones (same pinyin, another character) are fallbacks for recall and typos.
+# resident's word (synonym) less so in a title (a broad plan word in many titles must not beat the exact
+# word in a text); the dictionary words inside a long word, its bigrams and its homophones (same pinyin,
+# another character) are fallbacks for recall and typos.
 WEIGHTS = {
     "word": (6.0, 1.5),
-    "synonym": (5.0, 1.25),
+    "synonym": (3.0, 1.25),
     "pinyin": (6.0, 1.5),
-    "part": (2.0, 0.5),
+    "part": (1.0, 0.5),
     "bigram": (1.0, 0.25),
     "homophone": (1.0, 0.25),
 }
 # An action word (申请, 办理) counts this fraction of a concept.
 LIGHT = 0.25
-# Kinds that show the concept is really there (for coverage and snippets); bigrams and homophones
-# only find candidates.
-STRONG = frozenset({"word", "synonym", "pinyin", "part"})
+# Kinds that show the concept is really there (for coverage); the words inside a word, its bigrams
+# and its homophones only find candidates (a page about 家庭照顾 does not answer 家庭医生).
+STRONG = frozenset({"word", "synonym", "pinyin"})
+# What snippets look for and mark: whole words, the words inside them too; and how much each shows
+# the concept when choosing the window.
+SHOWN = STRONG | {"part"}
+SNIPPET_FACTOR = {"word": 1.0, "pinyin": 1.0, "synonym": 0.7, "part": 0.4}
 MAX_CONCEPTS = 8
 MAX_TERMS_PER_CONCEPT = 12
 
@@ -54,8 +59,12 @@ class Concept:
         return [term for term, kind in self.terms if kind in STRONG]
 
     def words(self) -> list[str]:
-        """What to look for in a page's text: the strong terms that are words, not pinyin."""
-        return [t for t in self.strong_terms() if not t.startswith((chinese.PINYIN_PREFIX, chinese.INITIALS_PREFIX))]
+        """What shows the concept in a page's text: whole words (and the words inside them), not pinyin."""
+        return [
+            term
+            for term, kind in self.terms
+            if kind in SHOWN and not term.startswith((chinese.PINYIN_PREFIX, chinese.INITIALS_PREFIX))
+        ]
 
     def fallback_words(self) -> list[str]:
         return [term for term, kind in self.terms if kind == "bigram"]
@@ -91,11 +100,17 @@ class QueryPlan:
 
     def covers(self, text: str) -> bool:
         """Whether `text` (a page's normalised title and body) holds every required concept."""
-        return all(any(w in text for w in c.words()) for c in self.required())
+        return all(any(w in text for w in c.strong_terms()) for c in self.required())
 
-    def snippet_concepts(self) -> list[tuple[list[str], list[str]]]:
-        """Per concept: (whole words to find and mark, fallback strings that only place the window)."""
-        return [(c.words(), c.fallback_words()) for c in self.concepts if c.terms]
+    def snippet_concepts(self) -> list[tuple[list[tuple[str, float]], list[str]]]:
+        """Per concept: (whole words to find and mark, each with how much it shows the concept: the word
+        as typed most, the plan's word for it less, a word inside it least; fallback strings that only
+        place the window)."""
+        return [
+            ([(w, SNIPPET_FACTOR[kind]) for w, kind in c.terms if w in c.words()], c.fallback_words())
+            for c in self.concepts
+            if c.terms
+        ]
 
 
 def plan_query(q: str, synonyms: chinese.Synonyms) -> QueryPlan:
@@ -104,7 +119,8 @@ def plan_query(q: str, synonyms: chinese.Synonyms) -> QueryPlan:
     if pinyin is not None:
         return QueryPlan(normalized, pinyin[:MAX_CONCEPTS], is_pinyin=True)
     concepts: list[Concept] = []
-    for part in normalized.split():
+    # Neighbouring parts that together are a key ("family doctor" -> familydoctor) stay one concept.
+    for part in _join_keys(normalized.split(), synonyms):
         concepts += _word_concepts(part, synonyms)
     return QueryPlan(normalized, _merge_repeats(concepts)[:MAX_CONCEPTS])
 
@@ -112,10 +128,12 @@ def plan_query(q: str, synonyms: chinese.Synonyms) -> QueryPlan:
 def _word_concepts(part: str, synonyms: chinese.Synonyms) -> list[Concept]:
     """Concepts of one space-free part of a Chinese (or English) query."""
     whole = synonyms.lookup(part)
-    if whole:  # "air pollution" typed as one key, or a resident's word jieba splits
+    if whole:  # a resident's word the segmenter splits, or an English phrase ("familydoctor")
         return [_concept(part, synonyms)]
-    tokens = [t for t in _join_keys(chinese.cut(part), synonyms) if not chinese.is_stopword(t)]
-    concepts, run = [], []
+    concepts = [_number_concept(number) for number in chinese.unit_numbers(part)]
+    rest = chinese.UNIT_NUMBER.sub(" ", part)
+    tokens = [t for t in _join_keys(chinese.cut(rest), synonyms) if not chinese.is_stopword(t)]
+    run: list[str] = []
     for token in [*tokens, ""]:
         # Single characters in a row that are not words on their own ("入圆率" cut as 入/圆/率): one
         # concept, found by its bigrams and its sound, and offered a correction.
@@ -151,7 +169,9 @@ def _join_keys(tokens: list[str], synonyms: chinese.Synonyms) -> list[str]:
 
 
 def _concept(word: str, synonyms: chinese.Synonyms) -> Concept:
-    concept = Concept(word, light=chinese.is_light(word))
+    # A lone character (月 in 每个月) says too little to be required of a page.
+    light = chinese.is_light(word) or (len(word) == 1 and not synonyms.lookup(word))
+    concept = Concept(word, light=light)
     concept.add(word, "word")
     for expansion in synonyms.lookup(word):
         concept.add(expansion, "synonym")
@@ -171,6 +191,14 @@ def _concept(word: str, synonyms: chinese.Synonyms) -> Concept:
         spelled = chinese.full_pinyin(word)
         if spelled:
             concept.add(chinese.pinyin_term(spelled), "homophone")
+    return concept
+
+
+def _number_concept(number: str) -> Concept:
+    """ "96%": the number with its unit, or the bare number (a weaker sign: dates hold many numbers)."""
+    concept = Concept(number)
+    concept.add(number, "word")
+    concept.add(chinese.UNIT_NUMBER_VALUE.match(number).group(), "part")
     return concept
 
 

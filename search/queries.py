@@ -226,7 +226,10 @@ class PortalSearch:
         return Hit(title, url, kind, domain or "", make_snippet(body or "", self.plan), date)
 
     def _weak(self, total: int, first) -> bool:
-        """Few results, or a best result that does not hold every concept of the query."""
+        """Few results, or a best result that does not hold every concept of the query (by relevance: in
+        date order the first result says nothing about how well the query matched)."""
+        if self.params.sort != "relevance":
+            return total < WEAK_TOTAL
         if total < WEAK_TOTAL or first is None:
             return True
         return not self.plan.covers(chinese.normalize(f"{first.title} {first.body}"))

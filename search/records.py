@@ -141,16 +141,18 @@ class RecordContext:
         return found
 
     def department_domain(self, department) -> str:
-        """Where the department leads the most (plan order breaks ties); "" if it leads in no domain."""
+        """Where the department leads the most; a department that leads nowhere belongs where it is most
+        often responsible, then where it helps (市体育局, 台山公路局); plan order breaks ties; "" if nowhere."""
         from portal.plan.models import Role
 
-        led = Counter()
+        weight = {Role.LEAD: 100, Role.RESPONSIBLE: 10, Role.PARTNER: 1}
+        score = Counter()
         for responsibility in department.responsibilities.all():
-            if responsibility.role == Role.LEAD and responsibility.page.live:
+            if responsibility.page.live:
                 name = self.domain_of(responsibility.page)
                 if name:
-                    led[name] += 1
-        return min(led, key=lambda name: (-led[name], self.domain_order[name]), default="")
+                    score[name] += weight.get(responsibility.role, 0)
+        return min(score, key=lambda name: (-score[name], self.domain_order[name]), default="")
 
 
 def plan_date(plan) -> datetime | None:

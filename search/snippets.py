@@ -28,11 +28,14 @@ def make_snippet(body: str, plan, width: int = WINDOW) -> SafeString:
     if not text:
         return mark_safe("")
     folded = text.lower()
-    concepts = [(_present(words, folded), _present(fallback, folded)) for words, fallback in plan.snippet_concepts()]
+    concepts = [
+        ([(w, factor) for w, factor in words if w and w in folded], _present(fallback, folded))
+        for words, fallback in plan.snippet_concepts()
+    ]
     phrase = _longest_piece(plan.phrase, folded)
     start = _best_start(folded, concepts, phrase, width)
     window = text[start : start + width]
-    marks = sorted({w for words, _ in concepts for w in words}, key=len, reverse=True)
+    marks = sorted({w for words, _ in concepts for w, _ in words}, key=len, reverse=True)
     prefix = "…" if start else ""
     suffix = "…" if start + width < len(text) else ""
     return mark_safe(prefix + _mark(window, marks) + suffix)
@@ -64,7 +67,7 @@ def _best_start(folded: str, concepts, phrase: str, width: int) -> int:
     # Each concept's strings with their weight: whole words by rarity, fallbacks a little.
     weighted = []
     for words, fallback in concepts:
-        items = [(w, chinese.rarity(w) * len(w) ** 0.5) for w in words]
+        items = [(w, factor * chinese.rarity(w) * len(w) ** 0.5) for w, factor in words]
         items += [(w, FALLBACK_WEIGHT) for w in fallback if not words]
         weighted.append([(w, weight, _occurrences(w, folded)) for w, weight in items])
     anchors = sorted({at for concept in weighted for _, _, places in concept for at in places})
