@@ -32,7 +32,10 @@ _es_down_until: dict[str, float] = {}
 # Ranking (Elasticsearch; the database engine has its own numbers for the same ideas in fallback.py).
 # Term weights by kind are in concepts.WEIGHTS.
 TIE_BREAKER = 0.1  # a concept's second-best term adds a little: its best one is what counts
-COVERAGE_FACTOR = 3.0  # for holding every concept of the query: a plan page beats an update holding one
+# For holding every concept of the query (a plan page beats an update holding one of them), as typed or
+# only through the plan's words for it; a page holding some of the concepts gets the matching root.
+EXACT_FACTOR = 3.0
+SYNONYM_FACTOR = 2.0
 PHRASE_BOOST = 3.0  # the query as typed, whole, in the title
 # Fewer results than this, or a best one that misses a concept, is "weak": a correction may do better.
 WEAK_TOTAL = 3
@@ -255,13 +258,21 @@ class PortalSearch:
         if self.plan.phrase and len(self.plan.phrase) >= 2:
             should.append(Q("match_phrase", title={"query": self.plan.phrase, "boost": PHRASE_BOOST}))
         # Multipliers rather than additions, so they hold whatever the size of the BM25 scores: the kind
-        # of page, and holding every concept of the query through a real word (not a bigram or a sound).
-        holds_all = [
-            Q("terms", title_terms=c.strong_terms()) | Q("terms", body_terms=c.strong_terms())
-            for c in self.plan.required()
-        ]
+        # of page, and each concept of the query the page holds through a real word (not a bigram or a
+        # sound): the word as typed counts more than the plan's word for it, and a page holding every
+        # concept the most (graded: a long question's best page holds most of its concepts, not all).
         functions = [{"filter": Q("term", kind=kind), "weight": weight} for kind, weight in KIND_BOOST.items()]
-        functions.append({"filter": Q("bool", filter=holds_all), "weight": COVERAGE_FACTOR})
+        required = self.plan.required()
+        for concept in required:
+            exact = [t for t, kind in concept.terms if kind in ("word", "pinyin")]
+            plans = [t for t, kind in concept.terms if kind == "synonym"]
+            holds_exact = Q("terms", title_terms=exact) | Q("terms", body_terms=exact)
+            functions.append({"filter": holds_exact, "weight": EXACT_FACTOR ** (1 / len(required))})
+            if plans:
+                holds_plans = Q("terms", title_terms=plans) | Q("terms", body_terms=plans)
+                functions.append(
+                    {"filter": holds_plans & ~holds_exact, "weight": SYNONYM_FACTOR ** (1 / len(required))}
+                )
         query = Q(
             "function_score",
             query=Q("bool", should=should, minimum_should_match=1),
