@@ -50,6 +50,8 @@ Group = list[Alternative]
 
 @dataclass
 class DatabaseResult:
+    """The number of matches that pass the filters, one page of them, and facets of all matches."""
+
     total: int = 0
     entries: list[IndexEntry] = field(default_factory=list)
     facets: dict[str, Counter] = field(default_factory=lambda: {name: Counter() for name in FACETS})
@@ -181,9 +183,8 @@ class _Backend:
             if value:
                 where.append(f"{_FILTER_COLUMNS[name]} = %s")
                 params.append(value)
-        order = ["relevance DESC", "entry_date DESC NULLS LAST", "entry_id"]
-        if sort == "date":
-            order[:2] = order[1::-1]
+        best, newest = "relevance DESC", "entry_date DESC NULLS LAST"
+        order = [newest, best, "entry_id"] if sort == "date" else [best, newest, "entry_id"]
         columns = ", ".join(f"e.{name}" for name in PAGE_FIELDS)
         sql = f"""
             SELECT {columns} FROM (
