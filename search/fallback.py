@@ -257,6 +257,7 @@ class _SQLite(_Backend):
 
 
 _BACKENDS = {"postgresql": _PostgreSQL(), "sqlite": _SQLite()}
+SUPPORTED_DATABASES = tuple(_BACKENDS)
 
 
 def _backend() -> _Backend:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from django.db import connection
+from django.core.checks import run_checks
+from django.db import NotSupportedError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -255,6 +256,14 @@ def test_updates_and_deletes_reach_the_index(database_search):
     assert not found("蜂鸟") and not found("萤火虫") and found("候鸟") == {"test:sync"}
     indexing.remove(["test:sync"])
     assert not found("候鸟")
+
+
+def test_other_databases_are_refused_clearly(monkeypatch):
+    monkeypatch.setattr(connection, "vendor", "mysql")
+    (error,) = run_checks(tags=["search"])
+    assert error.id == "search.E001" and "mysql" in error.msg
+    with pytest.raises(NotSupportedError, match="PostgreSQL or SQLite"):
+        fallback.search(QUERIES["one common word"], {})
 
 
 SQLITE_SCRIPT = """
