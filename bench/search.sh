@@ -7,13 +7,15 @@
 #   production settings and 2 workers, the search view's sequential latency over a mix of 32
 #   queries on Elasticsearch (bench/search_latency.py) and wrk on one query; where a search
 #   request's time goes, in-process (bench/search_profile.py); the same latency with the database
-#   engine; a figures table last (bench/search_report.py).
+#   engine; the database engine in-process at 10,000 documents on PostgreSQL and on SQLite
+#   (bench/search_db.py); a figures table last (bench/search_report.py).
 # Traffic goes to 127.0.0.1 only; every step is bounded in time (whole run < 6 minutes once the
 # packages and the Elasticsearch distribution are there). Results land in bench/results/ (git-ignored).
 #
 # Environment: BENCH_DOCS (generated documents, default 10000); BENCH_ROUNDS (timed rounds of the
 # 32-query mix, default 10 = 320 requests); BENCH_DB_SECONDS (time budget of the database-engine
-# rounds, default 40: a round takes 20-30 s there, see search_latency.py --max-seconds);
+# rounds, default 40, see search_latency.py --max-seconds: a round took 20-30 s before the indexed
+# engine, a few seconds since);
 # BENCH_DURATION (wrk seconds, default 10); BENCH_PG_PORT (the bench's own cluster, 54339);
 # BENCH_FRESH_DB=1 (about 50 s more), BENCH_KEEP_PG, BENCH_SHARED_PG, BENCH_WAIT_QUIET and the
 # Elasticsearch ones (BENCH_KEEP_ES, BENCH_SHARED_ES, BENCH_ES_PORT, BENCH_ES_HEAP, BENCH_ES_FULL_JIT)
@@ -111,7 +113,7 @@ timeout 150 "${WATCH[@]}" --label profile -- env "${PROD_ENV[@]}" ELASTICSEARCH_
 step "starting gunicorn with the database engine"
 start_gunicorn ""
 set_watch
-# Its check pass (every query once) is the warm-up: a round takes about 30 s on this engine.
+# Its check pass (every query once) is the warm-up.
 step "search latency, database engine (rounds that fit in ${DB_SECONDS}s, at least one)"
 timeout $((DB_SECONDS + 150)) "${WATCH[@]}" --label "latency database" -- "$PY" bench/search_latency.py --base "$BASE" \
   --expect-engine database --warmup-rounds 0 --rounds "$ROUNDS" --max-seconds "$DB_SECONDS" \
@@ -119,7 +121,13 @@ timeout $((DB_SECONDS + 150)) "${WATCH[@]}" --label "latency database" -- "$PY" 
   | tee "$RESULTS/latency-db.txt"
 bench_stop_gunicorn
 
-# 12. Figures.
+# 12. The database engine in-process, PostgreSQL (database portal_bench_dbsearch in the bench's cluster)
+# and SQLite (a file kept between runs), each with the plan and 10,000 generated updates of one domain each.
+step "database engine at $DOCS documents, in-process, PostgreSQL and SQLite"
+timeout 900 "${WATCH[@]}" --label "database engine" -- "$PY" bench/search_db.py --docs "$DOCS" \
+  --sqlite "/tmp/portal-bench-dbsearch-$CHECKOUT.sqlite3" --json "$RESULTS/dbsearch.json" | tee "$RESULTS/dbsearch.txt"
+
+# 13. Figures.
 step "figures"
 STATUS=0
 "$PY" bench/search_report.py "$RESULTS" || STATUS=$?

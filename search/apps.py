@@ -11,7 +11,7 @@ class SearchConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from . import indexing
+        from . import checks, indexing  # noqa: F401 - checks registers itself
         from .models import RecommendedTerm, Synonym
         from .queries import forget_synonyms
         from .querylog import forget_popular

@@ -36,6 +36,9 @@ COVERAGE_BONUS = 3.0  # a row holding every concept scores 4× one holding almos
 COVERAGE_POWER = 2
 TITLE_LENGTH_NORM = 40.0
 MAX_TERMS = 24  # distinct terms looked up per search; the first groups' terms come first
+# Scores travel to the database as whole millionths: spelling out thousands of floats in the query
+# took longer than running it.
+SCORE_SCALE = 1_000_000
 
 SORTS = ("relevance", "date")
 FACETS = ("kind", "domain", "year")
@@ -47,6 +50,8 @@ Group = list[Alternative]
 
 @dataclass
 class DatabaseResult:
+    """The number of matches that pass the filters, one page of them, and facets of all matches."""
+
     total: int = 0
     entries: list[IndexEntry] = field(default_factory=list)
     facets: dict[str, Counter] = field(default_factory=lambda: {name: Counter() for name in FACETS})
@@ -173,9 +178,8 @@ class _Backend:
             if value:
                 where.append(f"{_FILTER_COLUMNS[name]} = %s")
                 params.append(value)
-        order = ["relevance DESC", "entry_date DESC NULLS LAST", "entry_id"]
-        if sort == "date":
-            order[:2] = order[1::-1]
+        best, newest = "relevance DESC", "entry_date DESC NULLS LAST"
+        order = [newest, best, "entry_id"] if sort == "date" else [best, newest, "entry_id"]
         columns = ", ".join(f"e.{name}" for name in PAGE_FIELDS)
         sql = f"""
             SELECT {columns} FROM (
@@ -187,7 +191,8 @@ class _Backend:
             ) AS p JOIN search_indexentry e ON e.id = p.entry_id
             ORDER BY {", ".join("p." + key for key in order)}
         """
-        params = [TITLE_LENGTH_NORM, *self.scored_params(scores), *params, limit, offset]
+        scaled = {pk: round(score * SCORE_SCALE) for pk, score in scores.items()}
+        params = [TITLE_LENGTH_NORM, *self.scored_params(scaled), *params, limit, offset]
         return list(IndexEntry.objects.raw(sql, params))
 
 
@@ -195,7 +200,7 @@ class _PostgreSQL(_Backend):
     # search_indexentry_postings (migration 0004) looks every term up in the GIN indexes.
     postings_sql = "SELECT * FROM search_indexentry_postings(%s::tsquery[])"
     matched_sql = "unnest(%s::bigint[]) AS s(id)"
-    scored_sql = "unnest(%s::bigint[], %s::float8[]) AS s(id, score)"
+    scored_sql = "unnest(%s::bigint[], %s::bigint[]) AS s(id, score)"
 
     def terms_param(self, terms):
         # One quoted lexeme each, so the tsquery parser takes it whole: py:jiaoyu stays one lexeme.
@@ -213,7 +218,7 @@ class _PostgreSQL(_Backend):
         return "{" + ",".join(map(str, ids)) + "}"
 
     def scored_params(self, scores):
-        return [self.ids_param(scores.keys()), "{" + ",".join(map(repr, scores.values())) + "}"]
+        return [self.ids_param(scores.keys()), self.ids_param(scores.values())]
 
 
 class _SQLite(_Backend):
@@ -247,6 +252,7 @@ class _SQLite(_Backend):
 
 
 _BACKENDS = {"postgresql": _PostgreSQL(), "sqlite": _SQLite()}
+SUPPORTED_DATABASES = tuple(_BACKENDS)
 
 
 def _backend() -> _Backend:

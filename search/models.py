@@ -93,7 +93,8 @@ class IndexEntry(models.Model):
     """A searchable document as the database engine sees it: the same terms Elasticsearch indexes.
 
     Migration 0004 indexes the terms outside the model (tsvector columns with GIN indexes on
-    PostgreSQL, an FTS5 table kept by triggers on SQLite): see search/fallback.py.
+    PostgreSQL, an FTS5 table kept by triggers on SQLite): see search/fallback.py. A later migration
+    that alters this table must keep them (0004's docstring says how).
     """
 
     doc_id = models.CharField(max_length=80, unique=True)
