@@ -185,17 +185,22 @@ def _concept(word: str, synonyms: chinese.Synonyms) -> Concept:
             for part in chinese.subwords(expansion):
                 concept.add(part, "part")
     if chinese.CJK_CHAR.search(word):
-        if len(word) >= 3:
-            for gram in chinese.bigrams(word):
-                concept.add(gram, "bigram")
-        spelled = chinese.full_pinyin(word)
-        if spelled:
-            concept.add(chinese.pinyin_term(spelled), "homophone")
+        _add_fallbacks(concept, word, with_bigrams=len(word) >= 3)  # a two-character word is its own bigram
     return concept
 
 
+def _add_fallbacks(concept: Concept, text: str, with_bigrams: bool = True) -> None:
+    """The bigrams of `text` and its sound: what finds a page when the word itself is not on it."""
+    if with_bigrams:
+        for gram in chinese.bigrams(text):
+            concept.add(gram, "bigram")
+    spelled = chinese.full_pinyin(text)
+    if spelled:
+        concept.add(chinese.pinyin_term(spelled), "homophone")
+
+
 def _number_concept(number: str) -> Concept:
-    """ "96%": the number with its unit, or the bare number (a weaker sign: dates hold many numbers)."""
+    """A number with its unit ("96%"), or else the bare number: a weaker sign, dates hold many numbers."""
     concept = Concept(number)
     concept.add(number, "word")
     concept.add(chinese.UNIT_NUMBER_VALUE.match(number).group(), "part")
@@ -205,11 +210,7 @@ def _number_concept(number: str) -> Concept:
 def _run_concept(run: str) -> Concept:
     concept = Concept(run)
     concept.add(run, "word")
-    for gram in chinese.bigrams(run):
-        concept.add(gram, "bigram")
-    spelled = chinese.full_pinyin(run)
-    if spelled:
-        concept.add(chinese.pinyin_term(spelled), "homophone")
+    _add_fallbacks(concept, run)
     return concept
 
 
