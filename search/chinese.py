@@ -725,7 +725,10 @@ def _correct_run(run: str, index: _CorrectionIndex) -> str:
                 sound = _sounds_alike(piece[i], word[i])
                 # A loose character may be wrong; so may one inside a word when the piece is long and
                 # reads exactly like a plan word (森林复盖率: 复盖 is a word, 森林覆盖率 the plan's).
-                if start + i not in loose and not (sound == 2 and size >= 4):
+                # Inside a word, three characters are enough when the piece is not the plan's (候车厅 for
+                # the plan's 候车亭).
+                inside_ok = sound == 2 and (size >= 4 or (size == 3 and not in_plan_text(piece)))
+                if start + i not in loose and not inside_ok:
                     continue
                 if size == 2 and sound < 2:
                     continue
@@ -838,23 +841,35 @@ def _split_syllables(text: str) -> list[str]:
 
 
 @_load_once
-def words_by_pinyin() -> dict[str, tuple[str, ...]]:
-    """Chinese words by their toneless pinyin: the vocabulary and every word of the plan's text, so that
-    a resident typing pinyin gets the plan's words ("shebao" -> 社保, "baozhang" -> 保障)."""
-    words = list(vocabulary())
-    try:
-        import yaml
+def _plan_texts() -> tuple[str, ...]:
+    """The plan's own texts (domain goals, task and mechanism texts), normalised; () if unreadable."""
+    import yaml
 
+    try:
         with PLAN_FILE.open(encoding="utf-8") as handle:
             plan = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
         texts = [d.get("goal") or "" for d in plan.get("domains") or []]
         texts += [t.get("text") or "" for d in plan.get("domains") or [] for t in d.get("tasks") or []]
         texts += [m.get("text") or "" for m in plan.get("mechanisms") or []]
     except (OSError, UnicodeError, yaml.YAMLError, AttributeError, TypeError, ValueError) as exc:
-        logger.error("search: plan text not read for pinyin words: %s", exc)
-        texts = []
-    for text in texts:
-        words += [w for w in _segment_normalized(normalize(text)) if 2 <= len(w) <= MAX_PINYIN_WORD]
+        logger.error("search: plan text not read: %s", exc)
+        return ()
+    return tuple(normalize(text) for text in texts)
+
+
+def in_plan_text(word: str) -> bool:
+    """Whether the plan's text uses `word` at all: a resident's word it never uses (睇医生, hospital) is
+    wholly expressed by the plan's words for it."""
+    return any(word in text for text in _plan_texts())
+
+
+@_load_once
+def words_by_pinyin() -> dict[str, tuple[str, ...]]:
+    """Chinese words by their toneless pinyin: the vocabulary and every word of the plan's text, so that
+    a resident typing pinyin gets the plan's words ("shebao" -> 社保, "baozhang" -> 保障)."""
+    words = list(vocabulary())
+    for text in _plan_texts():
+        words += [w for w in _segment_normalized(text) if 2 <= len(w) <= MAX_PINYIN_WORD]
     index: dict[str, list[str]] = {}
     for word in _dedupe(words):
         spelled = full_pinyin(word)

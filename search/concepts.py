@@ -26,10 +26,12 @@ WEIGHTS = {
     "pinyin": (6.0, 1.5),
     "part": (1.0, 0.5),
     "bigram": (1.0, 0.25),
-    "homophone": (1.0, 0.25),
+    "homophone": (0.5, 0.1),
 }
 # An action word (申请, 办理) counts this fraction of a concept.
 LIGHT = 0.25
+# The synonyms of a word the plan itself uses count this fraction of their weight.
+PLAN_WORD_SYNONYMS = 0.5
 # Kinds that show the concept is really there (for coverage); the words inside a word, its bigrams
 # and its homophones only find candidates (a page about 家庭照顾 does not answer 家庭医生).
 STRONG = frozenset({"word", "synonym", "pinyin"})
@@ -47,13 +49,26 @@ class Concept:
     terms: list[tuple[str, str]] = field(default_factory=list)  # (term, kind), strongest first
     light: bool = False
 
+    @property
+    def in_plan(self) -> bool:
+        """Whether the plan itself uses the concept's word (typed, or spelled in pinyin)."""
+        words = [t for t, kind in self.terms if kind == "word"]
+        return any(chinese.in_plan_text(w) for w in words)
+
     def add(self, term: str, kind: str) -> None:
         if term and all(term != t for t, _ in self.terms) and len(self.terms) < MAX_TERMS_PER_CONCEPT:
             self.terms.append((term, kind))
 
     def weighted(self) -> list[tuple[str, float, float]]:
         factor = LIGHT if self.light else 1.0
-        return [(term, WEIGHTS[kind][0] * factor, WEIGHTS[kind][1] * factor) for term, kind in self.terms]
+        # The plan's own word as typed (高龄津贴) needs no broader words to find its page: its synonyms
+        # (老年人) only help recall, at half weight.
+        synonym_factor = PLAN_WORD_SYNONYMS if self.in_plan else 1.0
+        return [
+            (term, WEIGHTS[kind][0] * f, WEIGHTS[kind][1] * f)
+            for term, kind in self.terms
+            for f in [factor * (synonym_factor if kind == "synonym" else 1.0)]
+        ]
 
     def strong_terms(self) -> list[str]:
         return [term for term, kind in self.terms if kind in STRONG]
@@ -141,7 +156,7 @@ def _word_concepts(part: str, synonyms: chinese.Synonyms) -> list[Concept]:
             run.append(token)
             continue
         if run:
-            concepts.append(_run_concept("".join(run)))
+            concepts.append(_concept(run[0], synonyms) if len(run) == 1 else _run_concept("".join(run)))
             run = []
         if token:
             concepts.append(_concept(token, synonyms))
@@ -208,7 +223,9 @@ def _number_concept(number: str) -> Concept:
 
 
 def _run_concept(run: str) -> Concept:
-    concept = Concept(run)
+    # Kept required even when short: a wrong character (家庭医声: 医/声) leaves such runs, and a page
+    # missing them is what makes the results weak enough to offer a correction.
+    concept = Concept(run, light=all(chinese.is_light(ch) for ch in run))
     concept.add(run, "word")
     _add_fallbacks(concept, run)
     return concept
@@ -239,6 +256,7 @@ def _pinyin_concepts(normalized: str, synonyms: chinese.Synonyms) -> list[Concep
     if not set(joined) & set("aeiouv"):
         if 2 <= len(joined) <= chinese.MAX_PINYIN_WORD:
             concept = Concept(joined)
+            concept.add(joined, "word")  # also an abbreviation as written (GSP)
             concept.add(chinese.initials_term(joined), "pinyin")
             return [concept]
         return None

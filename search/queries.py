@@ -269,10 +269,10 @@ class PortalSearch:
             holds_exact = Q("terms", title_terms=exact) | Q("terms", body_terms=exact)
             functions.append({"filter": holds_exact, "weight": EXACT_FACTOR ** (1 / len(required))})
             if plans:
+                # A resident's word the plan never uses (揾工, hospital) is said in full by the plan's words.
+                factor = SYNONYM_FACTOR if concept.in_plan else EXACT_FACTOR
                 holds_plans = Q("terms", title_terms=plans) | Q("terms", body_terms=plans)
-                functions.append(
-                    {"filter": holds_plans & ~holds_exact, "weight": SYNONYM_FACTOR ** (1 / len(required))}
-                )
+                functions.append({"filter": holds_plans & ~holds_exact, "weight": factor ** (1 / len(required))})
         query = Q(
             "function_score",
             query=Q("bool", should=should, minimum_should_match=1),

@@ -57,7 +57,7 @@ def test_heldout_set_meets_the_thresholds(engine, capsys):
         print("\n" + report("held-out", engine, evaluation))
     count = len(evaluation.outcomes)
     measured = {"success@1": evaluation.success_at_1, "success@3": evaluation.success_at_3}
-    short = [f"{name} {measured[name]:.3f} < {low}" for name, low in THRESHOLDS[engine].items() if measured[name] < low]
+    short = [f"{name} {measured[name]:.4f} < {low}" for name, low in THRESHOLDS[engine].items() if measured[name] < low]
     if count < HELDOUT_MIN_QUERIES:
         short.append(f"{count} queries < {HELDOUT_MIN_QUERIES}")
     assert not short, f"held-out set on {engine}: {'; '.join(short)} ({figures(evaluation)}, {count} queries)"
