@@ -24,7 +24,7 @@
 #   bench_need_wrk            (page and search benchmarks)
 #   bench_pg_start NAME PORT  with DB set: PG_ENV, PSQL, DATABASE_URL, POSTMASTER, PG_WAS_UP
 #   bench_es_start            (search benchmark) ES_URL, ES_PID
-#   bench_pg_database, bench_load_plan [--staff] [--no-search]
+#   bench_pg_database, bench_load_plan [--staff] [--no-search], bench_load_demo_corpus N (search benchmark)
 #   bench_prod_env (then adds to PROD_ENV), bench_collectstatic, bench_free_port
 # and for each server: bench_gunicorn_start ARGS…, bench_wait_ok PATH SECONDS TIMEOUT,
 # bench_wait_quiet [LABEL], bench_stop_gunicorn.
@@ -135,6 +135,23 @@ bench_load_plan() {
       && timeout 120 "$PY" manage.py load_plan --sample \
       && { [ "$staff" = 0 ] || timeout 60 "$PY" manage.py setup_staff; }
   ) >>"$SETUP_LOG" 2>&1 || fail "loading data failed (see $SETUP_LOG)"
+}
+
+# N demo progress updates (manage.py load_demo_corpus, development settings as the plan's load, without
+# ELASTICSEARCH_URL: --no-index, the benchmark's own rebuild indexes them). A rerun adds only the missing
+# numbers (~5 s to find none missing); a database that holds more than N is emptied of them and refilled.
+bench_load_demo_corpus() {  # N
+  step "loading $1 demo updates into $DB (load_demo_corpus)"
+  (
+    export DJANGO_SETTINGS_MODULE=portal.settings.dev
+    unset ELASTICSEARCH_URL
+    held=$(timeout 60 "$PY" manage.py shell -v 0 -c \
+      'from portal.updates.services import demo_updates; print(demo_updates().count())' | tail -n 1) \
+      && echo "demo updates held: $held" \
+      && if [ "$held" -gt "$1" ]; then delete=--delete; else delete=; fi \
+      && timeout 600 "$PY" manage.py load_demo_corpus --updates "$1" --no-index $delete
+  ) >>"$SETUP_LOG" 2>&1 || fail "load_demo_corpus failed (see $SETUP_LOG)"
+  tail -n 1 "$SETUP_LOG"
 }
 
 bench_clear_submissions() {  # the submissions earlier runs made (titles BENCH…), their tasks, the sessions

@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Search benchmark (`bash bench/search.sh`): see "Search benchmark" in bench/README.md.
 #   PostgreSQL via scripts/postgres.sh (the bench's own cluster, database portal_bench_search with
-#   the plan and sample data, dev settings), Elasticsearch via scripts/elasticsearch.sh (a node of
-#   the bench's own on 127.0.0.1:9219), then: a timed full rebuild of the search index with the
-#   real content plus 10,000 generated progress updates (bench/search_corpus.py); gunicorn with
-#   production settings and 2 workers, the search view's sequential latency over a mix of 32
-#   queries on Elasticsearch (bench/search_latency.py) and wrk on one query; where a search
-#   request's time goes, in-process (bench/search_profile.py); the same latency with the database
-#   engine; the database engine in-process at 10,000 documents on PostgreSQL and on SQLite
-#   (bench/search_db.py); a figures table last (bench/search_report.py).
-# Traffic goes to 127.0.0.1 only; every step is bounded in time (whole run < 6 minutes once the
-# packages and the Elasticsearch distribution are there). Results land in bench/results/ (git-ignored).
+#   the plan, its sample data and 10,000 demo progress updates from `manage.py load_demo_corpus`,
+#   dev settings), Elasticsearch via scripts/elasticsearch.sh (a node of the bench's own on
+#   127.0.0.1:9219), then: a timed full rebuild of the search index over every record in the
+#   database (bench/search_corpus.py); gunicorn with production settings and 2 workers, the search
+#   view's sequential latency over a mix of 32 queries on Elasticsearch (bench/search_latency.py)
+#   and wrk on one query; where a search request's time goes, in-process (bench/search_profile.py);
+#   the same latency with the database engine; the database engine in-process with the same
+#   10,000 demo updates on PostgreSQL (this database) and on SQLite (bench/search_db.py); a figures
+#   table last (bench/search_report.py).
+# Traffic goes to 127.0.0.1 only; every step is bounded in time (whole run < 8 minutes once the
+# packages, the Elasticsearch distribution and the databases are there; the first run loads the
+# plan and the demo updates into PostgreSQL and SQLite, a few minutes more). Results land in
+# bench/results/ (git-ignored).
 #
-# Environment: BENCH_DOCS (generated documents, default 10000); BENCH_ROUNDS (timed rounds of the
+# Environment: BENCH_DOCS (demo updates, default 10000); BENCH_ROUNDS (timed rounds of the
 # 32-query mix, default 10 = 320 requests); BENCH_DB_SECONDS (time budget of the database-engine
 # rounds, default 40, see search_latency.py --max-seconds: a round took 20-30 s before the indexed
 # engine, a few seconds since);
@@ -37,7 +40,7 @@ exec 8>"/tmp/portal-bench-search-$CHECKOUT.lock"
 flock -n 8 || fail "another bench/search.sh is running in this checkout"
 
 # 1. wrk. 2. PostgreSQL: the bench's own cluster on 54339, as bench/run.sh uses, with a database of its
-# own: the 10,000 generated index rows and the query log stay out of portal_bench.
+# own: the 10,000 demo updates, their index rows and the query log stay out of portal_bench.
 bench_need_wrk
 bench_pg_start portal-bench-pg "${BENCH_PG_PORT:-54339}"
 
@@ -48,8 +51,10 @@ curl -fsS "$ES_URL/_nodes/_local/jvm?filter_path=nodes.*.version,nodes.*.jvm.mem
 echo "$ES_URL (pid $ES_PID)"
 bench_pg_database
 
-# 4. Data: the plan and its sample measurements, without ELASTICSEARCH_URL (the rebuild below fills the index).
+# 4. Data: the plan and its sample measurements, then DOCS demo progress updates (load_demo_corpus), with
+# development settings and without ELASTICSEARCH_URL (the rebuild below fills the index).
 bench_load_plan --no-search
+bench_load_demo_corpus "$DOCS"
 # A fresh query log each run: the popular-searches query then reads the same rows every time.
 "${PSQL[@]}" -c "TRUNCATE search_querylog" "$DB" >/dev/null
 
@@ -66,13 +71,14 @@ set_watch() {
 }
 set_watch
 
-# 6. The full rebuild, timed: rebuild_search_index's own code with the real records + generated ones.
-# The command indexes through its own client, whose timeout is SEARCH_INDEX_TIMEOUT (30 s), not
-# the search client's SEARCH_TIMEOUT (0.8 s): a bulk request of 500 such documents takes longer.
-step "full rebuild: real content + $DOCS generated documents"
-timeout 240 "${WATCH[@]}" --label rebuild -- \
+# 6. The full rebuild, timed: rebuild_search_index's own code over every record in the database (the
+# plan's and the DOCS demo updates; nothing appended). The command indexes through its own client,
+# whose timeout is SEARCH_INDEX_TIMEOUT (30 s), not the search client's SEARCH_TIMEOUT (0.8 s): a bulk
+# request of 500 such documents takes longer.
+step "full rebuild: the plan and its sample data + $DOCS demo updates"
+timeout 300 "${WATCH[@]}" --label rebuild -- \
   env "${PROD_ENV[@]}" ELASTICSEARCH_URL="$ES_URL" "$PY" bench/search_corpus.py \
-  --generate "$DOCS" --json "$RESULTS/rebuild.json" | tee "$RESULTS/rebuild.txt"
+  --demo-updates "$DOCS" --json "$RESULTS/rebuild.json" | tee "$RESULTS/rebuild.txt"
 
 bench_free_port
 start_gunicorn() {  # $1: ELASTICSEARCH_URL for the server ("" = database engine)
@@ -121,11 +127,12 @@ timeout $((DB_SECONDS + 150)) "${WATCH[@]}" --label "latency database" -- "$PY" 
   | tee "$RESULTS/latency-db.txt"
 bench_stop_gunicorn
 
-# 12. The database engine in-process, PostgreSQL (database portal_bench_dbsearch in the bench's cluster)
-# and SQLite (a file kept between runs), each with the plan and 10,000 generated updates of one domain each.
-step "database engine at $DOCS documents, in-process, PostgreSQL and SQLite"
-timeout 900 "${WATCH[@]}" --label "database engine" -- "$PY" bench/search_db.py --docs "$DOCS" \
-  --sqlite "/tmp/portal-bench-dbsearch-$CHECKOUT.sqlite3" --json "$RESULTS/dbsearch.json" | tee "$RESULTS/dbsearch.txt"
+# 12. The database engine in-process, PostgreSQL (this database: its demo updates and the index table the
+# rebuild above wrote) and SQLite (a file kept between runs: the first run migrates it, loads the plan
+# and the DOCS demo updates and runs rebuild_search_index; later ones reuse it).
+step "database engine with $DOCS demo updates, in-process, PostgreSQL and SQLite"
+timeout 900 "${WATCH[@]}" --label "database engine" -- "$PY" bench/search_db.py --updates "$DOCS" \
+  --pg "$DATABASE_URL" --sqlite "/tmp/portal-bench-dbsearch-$CHECKOUT.sqlite3" --json "$RESULTS/dbsearch.json" | tee "$RESULTS/dbsearch.txt"
 
 # 13. Figures.
 step "figures"

@@ -1,98 +1,39 @@
-"""Generated search documents, and a timed full rebuild of the search index with them (bench/search.sh).
+"""A timed full rebuild of the search index over every real record (bench/search.sh).
 
-    python bench/search_corpus.py [--generate 10000] [--seed 20140911] [--json FILE]
+    python bench/search_corpus.py [--demo-updates 10000] [--json FILE]
 
 Needs DJANGO_SETTINGS_MODULE, DATABASE_URL and ELASTICSEARCH_URL in the environment (search.sh
 gives production settings and SEARCH_INDEX_PREFIX=portal-bench, so nothing touches a dev index).
 
-The extra documents are SearchRecord objects of kind "update", as the indexer would build them from
-progress-update pages: a title of one clause and a body of a summary sentence plus 6 to 18 further
-sentences, all drawn from the plan's own text (portal/plan/data/source_text.txt) with a fixed seed,
-a domain out of the ten domain pages, a date in 2014-2015, and a URL /updates/gen-N/. The same seed
-gives the same corpus on every run.
+The records are the database's own, as `records.all_records()` collects them: the plan and its
+sample data, plus the demo progress updates that `manage.py load_demo_corpus --updates N` published
+beforehand (search.sh loads 10,000 with development settings: real UpdatePages, each in one domain,
+quoting that domain's plan text). Nothing is appended. `--demo-updates N` makes the run fail unless
+the database holds exactly N demo updates.
 
 The rebuild is `manage.py rebuild_search_index` itself (its Command class, run through
-call_command), with `records.all_records()` yielding the real records followed by the generated
-ones. Nothing in the command changes; wrappers around the functions it calls only take the time:
-collecting the records; the database table (everything between the records and the Elasticsearch
-part: Python analysis, SQL, the rest); Elasticsearch (create index; streaming_bulk, split into
-Python analysis, the bulk HTTP requests, and the rest: document building and chunking; refresh and
-alias swap). Python analysis is chinese.index_terms, wherever the command calls it (the table and
-Elasticsearch each, or once per record if the record keeps its terms). Afterwards both the table and
-the alias are checked to hold every record.
+call_command). Nothing in the command changes; wrappers around the functions it calls only take
+the time: collecting the records (loading every page and rendering its body); the database table
+(everything between the records and the Elasticsearch part: Python analysis, SQL, the rest);
+Elasticsearch (create index; streaming_bulk, split into Python analysis, the bulk HTTP requests,
+and the rest: document building and chunking; refresh and alias swap). Python analysis is
+chinese.index_terms, wherever the command calls it (the table and Elasticsearch each, or once per
+record if the record keeps its terms). Afterwards both the table and the alias are checked to hold
+every record. The records are counted by kind.
 """
 
 import argparse
-import datetime
 import io
 import json
 import os
-import random
-import re
 import sys
 import time
+from collections import Counter
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_TEXT = ROOT / "portal" / "plan" / "data" / "source_text.txt"
-DEFAULT_COUNT = 10_000
-DEFAULT_SEED = 20140911  # the plan's date
-_SENTENCE_END = re.compile("(?<=[\u3002\uff1b;\uff01!\uff1f?])|\n")  # after 。;!? (full or half width)
-_CLAUSE_SPLIT = re.compile("[,\uff0c\u3001:\uff1a ]")  # , 、 : and spaces
-_CLAUSE_END = re.compile("[\u3002\uff1b;\uff01!\uff1f?]+$")
-
-
-def plan_sentences() -> list[str]:
-    """The plan's sentences of 8 characters or more, in text order."""
-    text = SOURCE_TEXT.read_text(encoding="utf-8")
-    return [s.strip() for s in _SENTENCE_END.split(text) if len(s.strip()) >= 8]
-
-
-def title_clauses(sentences: list[str]) -> list[str]:
-    """Clauses of 8-28 characters, without their final punctuation: headline-sized pieces."""
-    clauses = []
-    for sentence in sentences:
-        for clause in _CLAUSE_SPLIT.split(sentence):
-            clause = _CLAUSE_END.sub("", clause.strip())
-            if 8 <= len(clause) <= 28:
-                clauses.append(clause)
-    return list(dict.fromkeys(clauses))
-
-
-def generated_records(count: int, domains: list[str], seed: int = DEFAULT_SEED):
-    """`count` progress-update records, the same for the same seed (see the module docstring)."""
-    from django.utils import timezone
-
-    from search.records import SearchRecord
-
-    rnd = random.Random(seed)
-    sentences = plan_sentences()
-    clauses = title_clauses(sentences)
-    start = datetime.datetime(2014, 1, 1, 8, 0)
-    span_minutes = (datetime.datetime(2015, 12, 31, 18, 0) - start) // datetime.timedelta(minutes=1)
-    tz = timezone.get_default_timezone()
-    records = []
-    for n in range(1, count + 1):
-        date = timezone.make_aware(start + datetime.timedelta(minutes=rnd.randrange(span_minutes)), tz)
-        title = rnd.choice(clauses)
-        if rnd.random() < 0.5:
-            title = f"{date.year}年{date.month}月{title}"
-        summary = rnd.choice(sentences)
-        text = "".join(rnd.sample(sentences, rnd.randint(6, 18)))
-        records.append(
-            SearchRecord(
-                doc_id=f"gen:{n}",
-                kind="update",
-                title=title,
-                url=f"/updates/gen-{n}/",
-                body=f"{summary} {text}",  # as records._page_record builds an update's body
-                domain=rnd.choice(domains),
-                date=date,
-            )
-        )
-    return records
 
 
 class Timer:
@@ -114,8 +55,28 @@ class Timer:
             self.add(name, time.perf_counter() - start)
 
 
-def timed_rebuild(extra):
-    """Run rebuild_search_index with `extra` records after the real ones; returns the figures."""
+def by_kind(items) -> dict[str, int]:
+    """How many records of each kind, the most numerous first."""
+    return dict(Counter(record.kind for record in items).most_common())
+
+
+def average_chars(items) -> dict[str, dict[str, float]]:
+    """Average title and body length per kind: analysis time is about proportional to the characters."""
+    sums: dict[str, list[int]] = {}
+    for record in items:
+        row = sums.setdefault(record.kind, [0, 0, 0])
+        row[0] += 1
+        row[1] += len(record.title)
+        row[2] += len(record.body)
+    return {kind: {"title": t / n, "body": b / n} for kind, (n, t, b) in sums.items()}
+
+
+def kinds_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{kind} {n}" for kind, n in counts.items())
+
+
+def timed_rebuild():
+    """Run rebuild_search_index over the database's records; returns the figures."""
     from elasticsearch import Elasticsearch
 
     from django.core.management import call_command
@@ -135,10 +96,10 @@ def timed_rebuild(extra):
     marks = {}
 
     def all_records():
-        with timer.span("collect real records"):
-            real = list(original_all_records())
-        marks["real"] = len(real)
-        return real + extra
+        with timer.span("collect records"):
+            collected = list(original_all_records())
+        marks["records"] = collected
+        return collected
 
     def analyse(items, *args, **kwargs):
         marks["workers"] = kwargs.get("workers") or settings.SEARCH_INDEX_WORKERS
@@ -197,7 +158,8 @@ def timed_rebuild(extra):
         call_command(BenchCommand(), no_progress=True, stdout=out)
         total = time.perf_counter() - started
 
-    total_records = marks["real"] + len(extra)
+    collected = marks["records"]
+    total_records = len(collected)
     in_table = IndexEntry.objects.count()
     documents.client().indices.refresh(index=documents.alias_name())
     in_alias = documents.client().count(index=documents.alias_name())["count"]
@@ -207,13 +169,13 @@ def timed_rebuild(extra):
     both = max(marks["table_end"], marks["es_end"]) - min(marks["table_start"], marks["es_start"])
     return {
         "records": total_records,
-        "real_records": marks["real"],
-        "generated_records": len(extra),
+        "by_kind": by_kind(collected),
+        "average_chars": average_chars(collected),
         "in_table": in_table,
         "in_alias": in_alias,
         "command_output": out.getvalue().strip(),
         "total_s": total,
-        "collect_s": s["collect real records"],
+        "collect_s": s["collect records"],
         "analysis_s": s["analysis"],
         "analysis_workers": marks["workers"],
         "table_s": table,
@@ -231,8 +193,9 @@ def timed_rebuild(extra):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--generate", type=int, default=DEFAULT_COUNT, help="extra documents (10000)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument(
+        "--demo-updates", type=int, metavar="N", help="fail unless the database holds exactly N demo updates"
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
 
@@ -243,6 +206,7 @@ def main():
     from django.conf import settings
 
     from portal.plan.models import DomainPage
+    from portal.updates import services
     from search import chinese, documents
 
     if not documents.enabled():
@@ -250,32 +214,32 @@ def main():
     if not settings.SEARCH_INDEX_PREFIX.startswith("portal-bench"):
         prefix = settings.SEARCH_INDEX_PREFIX
         sys.exit(f"search_corpus.py: refusing to rebuild {prefix!r}: use SEARCH_INDEX_PREFIX=portal-bench")
+    domains = DomainPage.objects.live().count()
+    if domains != 10:
+        sys.exit(f"search_corpus.py: expected the plan's 10 domains in the database, found {domains}")
+    demo = services.demo_updates().filter(live=True).count()
+    if args.demo_updates is not None and demo != args.demo_updates:
+        sys.exit(
+            f"search_corpus.py: the database holds {demo} demo updates, not {args.demo_updates}: "
+            f"run manage.py load_demo_corpus --updates {args.demo_updates} (development settings) first"
+        )
 
     started = time.perf_counter()
     chinese.warm_up()
     chinese.index_terms("入园率")
     warm = time.perf_counter() - started
-
-    domains = list(DomainPage.objects.live().order_by("path").values_list("title", flat=True))
-    if len(domains) != 10:
-        sys.exit(f"search_corpus.py: expected the plan's 10 domains in the database, found {len(domains)}")
-    started = time.perf_counter()
-    extra = generated_records(args.generate, domains, args.seed)
-    generate = time.perf_counter() - started
-    body_chars = sum(len(r.body) for r in extra) / max(1, len(extra))
-    title_chars = sum(len(r.title) for r in extra) / max(1, len(extra))
-
     print(
-        f"corpus: {len(extra)} generated updates (seed {args.seed}, {generate:.1f} s to build; average title "
-        f"{title_chars:.0f} characters, body {body_chars:.0f}); dictionaries loaded in {warm:.1f} s (not timed below)",
+        f"corpus: the database's records, {demo} of them demo updates (load_demo_corpus); "
+        f"dictionaries loaded in {warm:.1f} s (not timed below)",
         flush=True,
     )
-    figures = timed_rebuild(extra)
+    figures = timed_rebuild()
     f = figures
+    figures["demo_updates"] = demo
     print(f"rebuild_search_index: {f['command_output']}")
     rows = [
         ("full rebuild (the command's handle())", f["total_s"]),
-        (f"  collect the {f['real_records']} real records (all_records)", f["collect_s"]),
+        (f"  collect the {f['records']} records (all_records: load the pages, render bodies)", f["collect_s"]),
         (f"  analyse every record (indexing.analyse, {f['analysis_workers']} processes)", f["analysis_s"]),
         ("  database table and new Elasticsearch index, side by side", f["table_and_es_s"]),
         ("    database table (one transaction: delete, then insert every record)", f["table_s"]),
@@ -287,22 +251,18 @@ def main():
         ),
         ("  alias swap + delete old index", f["swap_s"]),
     ]
-    print(f"{'step':<72} {'seconds':>8}")
+    print(f"{'step':<78} {'seconds':>8}")
     for label, seconds in rows:
-        print(f"{label:<72} {seconds:>8.2f}")
+        print(f"{label:<78} {seconds:>8.2f}")
+    print(f"records {f['records']} by kind: {kinds_text(f['by_kind'])} ({demo} demo updates among the updates)")
     print(
-        f"records {f['records']} ({f['real_records']} real + {f['generated_records']} generated); "
-        f"in the table {f['in_table']}, behind the alias {f['in_alias']}"
+        "average characters, title / body: "
+        + ", ".join(f"{kind} {c['title']:.0f} / {c['body']:.0f}" for kind, c in f["average_chars"].items())
     )
+    print(f"in the table {f['in_table']}, behind the alias {f['in_alias']}")
     print(
         f"slowest bulk request {f['es_bulk_max_s']:.2f} s; the indexing client's request timeout is "
         f"SEARCH_INDEX_TIMEOUT = {settings.SEARCH_INDEX_TIMEOUT:g} s"
-    )
-    figures.update(
-        generate_s=generate,
-        body_chars=body_chars,
-        title_chars=title_chars,
-        seed=args.seed,
     )
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -1,58 +1,53 @@
-"""The database search engine at 10,000 documents, on PostgreSQL and on SQLite (bench/search.sh, or alone).
+"""The database search engine at 10,000 demo updates, on PostgreSQL and on SQLite (bench/search.sh, or alone).
 
-    python bench/search_db.py [--docs 10000] [--rounds 5] [--pg URL] [--sqlite PATH] [--json FILE]
+    python bench/search_db.py [--updates 10000] [--rounds 5] [--pg URL] [--sqlite PATH] [--json FILE]
     python bench/search_db.py --only sqlite
 
 For each database, in a process of its own (Django binds one database per process) with development
 settings and ELASTICSEARCH_URL empty, so that every search is answered by search/fallback.py:
 
-1. `migrate`, and `load_plan --sample` when the plan is not there yet;
-2. unless the index table already holds exactly the plan's records plus `--docs` generated ones
-   (then the database is reused as it is): the real records (`records.all_records()`) plus `--docs`
-   generated progress updates, analysed by `indexing.analyse` and written by
-   `indexing.replace_database`, the functions `rebuild_search_index` uses; the time of that table
-   rewrite (which maintains the GIN indexes or the FTS5 table) is reported;
+1. `migrate`; `load_plan --sample` when the plan is not there yet; `load_demo_corpus --updates N
+   --no-index` unless the database holds exactly N demo updates already (with `--delete` first
+   when it holds more): real progress-update pages, each in one domain and quoting that domain's
+   plan text, the same text for the same number on every run;
+2. unless the index table already holds exactly the database's records (the same document ids as
+   `records.all_records()` would give: then it is reused as it is), `rebuild_search_index` (with
+   ELASTICSEARCH_URL empty it rewrites the table only, which maintains the GIN indexes or the FTS5
+   table); its time and the analysis inside it are reported. On PostgreSQL the table is then
+   vacuumed and analysed, as autovacuum would do within a minute of a rebuild;
 3. QUERIES (plan words, residents' words and long questions, pinyin, initials, single common
    characters, traditional characters, numbers, a typo, filters, date sort, page 2) through
    `PortalSearch(...).execute()`, as the search view calls it (analysis, engine, snippets, the
    did-you-mean retry): one untimed round, then `--rounds` timed rounds; p50, p95 (nearest rank)
    and max per search, and the SQL statements each search ran (counted with a connection wrapper).
 
-The generated documents are SearchRecords of kind "update", as the indexer builds them from
-progress-update pages. Each belongs to ONE domain and all of its text comes from that domain: the
-domain's section of the plan (portal/plan/data/source_text.txt, "(一)公共教育。" up to the next
-domain) and the bodies of the domain's own records (its goal, tasks, indicators). Title: a clause
-of 8-28 characters of that text (half prefixed "2015年3月"); body: a summary sentence plus 6-18
-further sentences; a date in 2014-2015; URL /updates/gen-N/. A fixed seed gives the same corpus on
-every run. (`manage.py load_demo_corpus --updates N` will build real pages; this stands in for it.)
-
 PostgreSQL: --pg (default: DATABASE_URL's server, database portal_bench_dbsearch, created when
-missing). SQLite: --sqlite (default /tmp/portal-bench-dbsearch.sqlite3).
+missing; search.sh gives its own database, which already holds the demo updates and the table its
+timed rebuild wrote). SQLite: --sqlite (default /tmp/portal-bench-dbsearch.sqlite3), a file kept
+between runs: the first run loads the plan and the demo updates and builds the table (a few
+minutes), later ones reuse them.
 """
 
 import argparse
-import datetime
+import io
 import json
 import os
-import random
-import re
 import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
+from unittest import mock
 from urllib.parse import urlsplit, urlunsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from latency import percentile  # noqa: E402
-from search_corpus import title_clauses  # noqa: E402
 
-SOURCE_TEXT = ROOT / "portal" / "plan" / "data" / "source_text.txt"
-DEFAULT_DOCS = 10_000
+DEFAULT_UPDATES = 10_000
 DEFAULT_ROUNDS = 5
-DEFAULT_SEED = 20140911
 DEFAULT_PG_DB = "portal_bench_dbsearch"
 DEFAULT_SQLITE = "/tmp/portal-bench-dbsearch.sqlite3"
 
@@ -104,99 +99,85 @@ QUERIES = [
 ]
 
 
-# -- the generated corpus --------------------------------------------------------------------------
-
-_SECTION = re.compile(r"^\([一二三四五六七八九十]+\)(\S+?)。$")
-_TOP_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
-_SENTENCE_END = re.compile("(?<=[\u3002\uff1b;\uff01!\uff1f?])|\n")
+# -- the corpus: the plan and the demo updates --------------------------------------------------
 
 
-def domain_texts(domains: list[str], real_records) -> dict[str, list[str]]:
-    """Each domain's sentences: its section of the plan's text and its own records' bodies."""
-    sections: dict[str, list[str]] = {name: [] for name in domains}
-    current = None
-    for line in SOURCE_TEXT.read_text(encoding="utf-8").splitlines():
-        heading = _SECTION.match(line.strip())
-        if heading:
-            current = heading.group(1) if heading.group(1) in sections else None
-            continue
-        if _TOP_SECTION.match(line.strip()):
-            current = None
-        if current:
-            sections[current].append(line)
-    for record in real_records:
-        if record.domain in sections and record.body:
-            sections[record.domain].append(record.body)
-    sentences = {}
-    for name, lines in sections.items():
-        parts = [s.strip() for s in _SENTENCE_END.split("\n".join(lines))]
-        sentences[name] = list(dict.fromkeys(s for s in parts if len(s) >= 8))
-        if len(sentences[name]) < 10:
-            raise SystemExit(f"search_db.py: only {len(sentences[name])} sentences found for the domain {name}")
-    return sentences
+def quiet_command(*args) -> str:
+    """A management command with its output kept (returned), not printed."""
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(*args, stdout=out, verbosity=0)
+    return out.getvalue()
 
 
-def generated_records(count: int, texts: dict[str, list[str]], seed: int = DEFAULT_SEED):
-    from django.utils import timezone
+def expected_doc_ids() -> set[str]:
+    """The document ids `records.all_records()` gives, without loading and rendering every page."""
+    from search import records
 
-    from search.records import SearchRecord
-
-    rnd = random.Random(seed)
-    names = sorted(texts)
-    clauses = {name: title_clauses(texts[name]) for name in names}
-    start = datetime.datetime(2014, 1, 1, 8, 0)
-    span_minutes = (datetime.datetime(2015, 12, 31, 18, 0) - start) // datetime.timedelta(minutes=1)
-    tz = timezone.get_default_timezone()
-    items = []
-    for n in range(1, count + 1):
-        domain = names[n % len(names)]  # each domain an equal share; all of a record's text is its own
-        sentences = texts[domain]
-        date = timezone.make_aware(start + datetime.timedelta(minutes=rnd.randrange(span_minutes)), tz)
-        title = rnd.choice(clauses[domain])
-        if rnd.random() < 0.5:
-            title = f"{date.year}年{date.month}月{title}"
-        body = "".join(rnd.sample(sentences, min(len(sentences), rnd.randint(6, 18))))
-        items.append(
-            SearchRecord(
-                doc_id=f"gen:{n}",
-                kind="update",
-                title=title,
-                url=f"/updates/gen-{n}/",
-                body=f"{rnd.choice(sentences)} {body}",  # summary, then the text, as _page_record joins them
-                domain=domain,
-                date=date,
-            )
-        )
-    return items
+    ids = set()
+    for model in records.searchable_page_models():
+        ids.update(records.page_doc_id(page) for page in model.objects.live().public().only("pk"))
+    for record in (*records.department_records(), *records.document_records(), *records.answer_records()):
+        ids.add(record.doc_id)
+    return ids
 
 
-def build_corpus(docs: int, seed: int) -> dict:
-    """The plan's records plus `docs` generated ones in the index table, unless they are there already."""
+def ensure_corpus(updates: int) -> dict:
+    """The plan with its sample data, `updates` demo updates, and an index table holding their records."""
+    from django.db import connection
+
     from portal.plan.models import DomainPage
-    from search import indexing, records
+    from portal.updates import services
+    from search import indexing
     from search.models import IndexEntry
 
-    real = list(records.all_records())
-    generated = IndexEntry.objects.filter(doc_id__startswith="gen:")
-    if (
-        IndexEntry.objects.count() == len(real) + docs
-        and generated.count() == docs
-        and generated.filter(doc_id=f"gen:{docs}").exists()
-    ):
-        return {"reused": True, "records": len(real) + docs}
-    domains = list(DomainPage.objects.live().order_by("path").values_list("title", flat=True))
-    items = real + generated_records(docs, domain_texts(domains, real), seed)
+    corpus = {}
     started = time.perf_counter()
-    indexing.analyse(items)
-    analysed = time.perf_counter()
-    indexing.replace_database(items)  # what rebuild_search_index does to the table: GIN / FTS5 kept by the database
-    written = time.perf_counter()
-    return {
-        "reused": False,
-        "records": len(items),
-        "analyse_s": analysed - started,
-        "table_s": written - analysed,
-    }
+    quiet_command("migrate", "--noinput")
+    if not DomainPage.objects.exists():
+        print("  loading the plan (load_plan --sample)", flush=True)
+        step = time.perf_counter()
+        quiet_command("load_plan", "--sample")
+        corpus["load_plan_s"] = time.perf_counter() - step
+    held = services.demo_updates().count()
+    if held != updates:
+        print(f"  {held} demo updates held: load_demo_corpus --updates {updates} --no-index", flush=True)
+        step = time.perf_counter()
+        quiet_command("load_demo_corpus", "--updates", str(updates), "--no-index", *(["--delete"] * (held > updates)))
+        corpus["load_demo_corpus_s"] = time.perf_counter() - step
+    corpus["demo_updates"] = services.demo_updates().count()
+    if corpus["demo_updates"] != updates:
+        raise SystemExit(f"search_db.py: {corpus['demo_updates']} demo updates after load_demo_corpus, not {updates}")
+
+    corpus["reused"] = set(IndexEntry.objects.values_list("doc_id", flat=True)) == expected_doc_ids()
+    if not corpus["reused"]:
+        print("  rebuild_search_index (the database table)", flush=True)
+        analysis = [0.0]
+        original = indexing.analyse
+
+        def timed_analyse(*args, **kwargs):
+            step = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                analysis[0] += time.perf_counter() - step
+
+        step = time.perf_counter()
+        with mock.patch.object(indexing, "analyse", timed_analyse):
+            quiet_command("rebuild_search_index", "--no-progress")
+        corpus["rebuild_s"] = time.perf_counter() - step
+        corpus["analyse_s"] = analysis[0]
+    if connection.vendor == "postgresql":
+        # What autovacuum does within a minute of a rebuild: the deleted rows' space and fresh statistics.
+        step = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE search_indexentry")
+        corpus["vacuum_s"] = time.perf_counter() - step
+    corpus["records"] = IndexEntry.objects.count()
+    corpus["by_kind"] = dict(Counter(IndexEntry.objects.values_list("kind", flat=True)).most_common())
+    corpus["setup_s"] = time.perf_counter() - started
+    return corpus
 
 
 def measure(rounds: int) -> dict:
@@ -278,29 +259,16 @@ def measure(rounds: int) -> dict:
 
 
 def worker(args) -> None:
-    """One database: set up (or reuse) the data, then measure; figures as JSON to --out."""
+    """One database: set up (or reuse) the corpus, then measure; figures as JSON to --out."""
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
-    from portal.plan.models import DomainPage
-
-    started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    if not DomainPage.objects.exists():
-        print("  loading the plan", flush=True)
-        call_command("load_plan", "--sample", verbosity=0)
-    print(f"  the plan and {args.docs} generated updates in the index table", flush=True)
-    corpus = build_corpus(args.docs, args.seed)
-    if connection.vendor == "postgresql" and not corpus["reused"]:
-        # What autovacuum does within a minute of a rebuild: the deleted rows' space and fresh statistics.
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE search_indexentry")
-    corpus["setup_s"] = time.perf_counter() - started
-    print(f"  {'reused' if corpus['reused'] else 'written'}; measuring {args.rounds} rounds", flush=True)
+    corpus = ensure_corpus(args.updates)
+    state = "reused" if corpus["reused"] else f"rebuilt in {corpus['rebuild_s']:.1f} s"
+    print(f"  {corpus['records']} records, index table {state}; measuring {args.rounds} rounds", flush=True)
     figures = {"vendor": connection.vendor, "corpus": corpus, **measure(args.rounds)}
     Path(args.out).write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
 
@@ -326,7 +294,7 @@ def run(label: str, database_url: str, args) -> dict:
         "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
         "ELASTICSEARCH_URL": "",
     }
-    command = [sys.executable, __file__, "--worker", "--docs", str(args.docs), "--seed", str(args.seed)]
+    command = [sys.executable, __file__, "--worker", "--updates", str(args.updates)]
     command += ["--rounds", str(args.rounds), "--out", str(out)]
     print(f"{label}: {database_url}", flush=True)
     subprocess.run(command, env=env, check=True, cwd=ROOT)
@@ -340,13 +308,21 @@ def report(results: dict) -> None:
     first = next(iter(results.values()))
     print(
         f"\ndatabase engine, in-process PortalSearch(...).execute(): {first['queries']} queries x {first['rounds']} "
-        f"rounds after one untimed round; {first['corpus']['records']} documents"
+        f"rounds after one untimed round"
     )
+    for label, f in results.items():
+        corpus = f["corpus"]
+        kinds = ", ".join(f"{kind} {n}" for kind, n in corpus["by_kind"].items())
+        print(f"{label}: {corpus['records']} documents ({kinds}; {corpus['demo_updates']} demo updates)")
     print("SQL: statements per search, and at most per engine call (a did-you-mean search calls the engine twice)")
-    print(f"{'':<28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'engine p95':>11} {'SQL':>11}  table rewrite")
+    print(f"{'':<28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'engine p95':>11} {'SQL':>11}  index table")
     for label, f in results.items():
         a, corpus = f["all"], f["corpus"]
-        rewrite = "reused" if corpus["reused"] else f"{corpus['table_s']:.1f} s (analysis {corpus['analyse_s']:.1f} s)"
+        rewrite = (
+            "reused"
+            if corpus["reused"]
+            else f"rebuilt {corpus['rebuild_s']:.1f} s (analysis {corpus['analyse_s']:.1f} s)"
+        )
         sql = f"{min(f['sql_per_search'])}-{max(f['sql_per_search'])} (<={max(f['sql_per_engine_call'])})"
         print(
             f"{label:<28} {a['p50_ms']:>8.1f} {a['p95_ms']:>8.1f} {a['max_ms']:>8.1f} {a['engine_p95_ms']:>11.1f} "
@@ -367,9 +343,8 @@ def report(results: dict) -> None:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=DEFAULT_DOCS, help="generated documents (10000)")
+    parser.add_argument("--updates", type=int, default=DEFAULT_UPDATES, help="demo updates (10000)")
     parser.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS, help="timed rounds of the query mix (5)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--pg", help=f"postgres:// URL (default: DATABASE_URL's server, database {DEFAULT_PG_DB})")
     parser.add_argument("--sqlite", default=DEFAULT_SQLITE, help=f"SQLite file ({DEFAULT_SQLITE})")
     parser.add_argument("--only", choices=["postgresql", "sqlite"])
