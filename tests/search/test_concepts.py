@@ -102,7 +102,7 @@ def test_pinyin_of_two_words_without_a_joint_word():
 
 
 def test_initials_only_when_the_whole_query_is_initials():
-    assert terms("jy") == {chinese.initials_term("jy")}
+    assert terms("jy") == {"jy", chinese.initials_term("jy")}  # initials, and the letters as written (GSP)
     assert not any(t.startswith(chinese.INITIALS_PREFIX) for t in terms("jiaoyu"))
     assert not any(t.startswith(chinese.INITIALS_PREFIX) for t in terms("jiao yu"))
 

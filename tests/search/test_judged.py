@@ -62,7 +62,7 @@ def test_the_report_gives_the_figures_by_category_and_every_miss_with_its_top_th
     ]
     assert [o.rank for o in outcomes] == [1, 4, None]
     text = report("dev", "database", Evaluation(1 / 3, 1 / 3, (1 + 1 / 4) / 3, outcomes))
-    assert "[dev · database] 3 judged queries: success@1 = 0.333, success@3 = 0.333, MRR = 0.417" in text
+    assert "[dev · database] 3 judged queries: success@1 = 0.3333 (1/3), success@3 = 0.3333 (1/3), MRR = 0.4167" in text
     assert "success@3 by category: everyday 0.50, pinyin 0.00" in text
     assert "miss (everyday) '请问公租房怎么申请': rank 4" in text and "3. 危房 [住房保障]" in text
     assert "miss (pinyin) 'gongzufang': rank >10" in text and "(no results)" in text
