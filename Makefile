@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-full run-prod stop-prod test lint format bench bench-search bench-feedback bench-captcha venv load clean messages
+.PHONY: run run-full run-prod stop-prod test lint format bench bench-search bench-cache bench-feedback bench-captcha venv load clean messages
 
 venv: $(STAMP)
 
@@ -59,6 +59,9 @@ bench: venv
 
 bench-search: venv
 	bash bench/search.sh
+
+bench-cache: venv
+	bash bench/cache.sh
 
 bench-feedback: venv
 	bash bench/feedback.sh

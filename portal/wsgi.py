@@ -8,7 +8,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
 
 application = get_wsgi_application()
 
-# Load the Chinese dictionaries once per worker at start rather than on the first search.
-from search import chinese  # noqa: E402
-
-chinese.warm_up()
+# The Chinese dictionaries (jieba, pypinyin: some 130 MB) are not loaded here: a worker that only serves pages
+# never needs them, and most requests are pages, from the page cache. A worker loads them on its first search.

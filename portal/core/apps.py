@@ -14,7 +14,9 @@ class CoreConfig(AppConfig):
         from wagtail.models import Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from . import sites
+        from . import purging, sites
+
+        purging.connect()
 
         post_save.connect(sites.forget_sites, sender=Site, dispatch_uid="portal-forget-sites-save")
         post_delete.connect(sites.forget_sites, sender=Site, dispatch_uid="portal-forget-sites-delete")

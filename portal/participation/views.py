@@ -7,8 +7,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from portal.core import origin
 from portal.core.inputs import id_param
 from portal.plan.models import DomainPage, TaskPage
 
@@ -54,18 +58,31 @@ def _consultation(request):
     return page, ""
 
 
+CROSS_SITE = gettext_lazy("无法确认这份表单是从本站页面提交的,请回到本站页面重新提交。您填写的内容仍保留在下面。")
+
+
 def too_many(request, form, consultation, message):
     form.add_error(None, message)
     context = {"form": form, "consultation": consultation, "captcha_on": captcha.configured()}
     return render(request, "participation/feedback.html", context, status=429)
 
 
+# The citizens' forms: csrf_exempt because cached pages carry no token, and origin.is_same_origin()
+# refuses posts from other sites instead (portal/core/origin.py says why). never_cache: these pages
+# answer one visitor (initial choices, errors, a receipt, a voter cookie) and are never kept.
+@csrf_exempt
+@never_cache
 @require_http_methods(["GET", "POST"])
 def feedback(request):
     consultation, consultation_error = _consultation(request)
     if request.method == "POST":
         form = SubmissionForm(request.POST, consultation=consultation)
         ip = ratelimit.client_ip(request)
+        if not origin.is_same_origin(request):
+            form.is_valid()
+            form.add_error(None, CROSS_SITE)
+            context = {"form": form, "consultation": consultation, "captcha_on": captcha.configured()}
+            return render(request, "participation/feedback.html", context, status=403)
         if not ratelimit.post_allowed(ip):
             form.is_valid()  # the errors, if any, are shown beside the flood message
             return too_many(request, form, consultation, _("提交过于频繁,请稍等一分钟再试。您填写的内容仍保留在下面。"))
@@ -118,6 +135,7 @@ def receipt_text(submission, code: str) -> str:
     }
 
 
+@never_cache
 def thanks(request):
     receipt = request.get_signed_cookie(RECEIPT_COOKIE, default="", salt=RECEIPT_SALT, max_age=RECEIPT_MAX_AGE)
     number, _sep, code = receipt.partition(":")
@@ -138,12 +156,17 @@ def thanks(request):
     return response
 
 
+@csrf_exempt
+@never_cache
 @require_http_methods(["GET", "POST"])
 def track(request):
     submission = None
     # The answer mail links here with ?number= (never the code): the resident types only the code.
     form = TrackForm(request.POST or None, initial={"number": request.GET.get("number", "")[:20]})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not origin.is_same_origin(request):
+        form.is_valid()
+        form.add_error(None, CROSS_SITE)
+    elif request.method == "POST" and form.is_valid():
         submission = services.submission_find(number=form.cleaned_data["number"], code=form.cleaned_data["code"])
         if submission is None:
             form.add_error(None, _("受理编号或查询码不正确,请核对后重试。"))
@@ -178,6 +201,8 @@ def statistics_page(request):
     return render(request, "participation/statistics.html", context)
 
 
+@csrf_exempt
+@never_cache
 @require_http_methods(["GET", "POST"])
 def satisfaction_page(request):
     from . import satisfaction
@@ -190,7 +215,11 @@ def satisfaction_page(request):
     if request.method == "POST":
         form = SatisfactionForm(request.POST)
         ip = ratelimit.client_ip(request)
-        if not ratelimit.post_allowed(ip, scope="satisfaction"):
+        if not origin.is_same_origin(request):
+            form.is_valid()
+            form.add_error(None, CROSS_SITE)
+            status = 403
+        elif not ratelimit.post_allowed(ip, scope="satisfaction"):
             form.is_valid()
             form.add_error(None, _("提交过于频繁,请稍等一分钟再试。"))
             status = 429

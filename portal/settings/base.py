@@ -61,6 +61,9 @@ MIDDLEWARE = [
     # Control characters leave the query string before any view reads it (PostgreSQL refuses NUL).
     "portal.core.inputs.ControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous readers get public pages from the shared cache, before sessions, sites or the database.
+    "portal.core.pagecache.PageCacheMiddleware",
+    "portal.core.pagecache.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -132,6 +135,22 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# The page cache (portal/core/pagecache.py): public pages for readers without a session, purged when staff
+# publish (portal/core/purging.py). 0 turns it off. Paths under PAGE_CACHE_SKIP_PATHS are never kept
+# (search results are one page per query and feed the query log).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SKIP_PATHS = ["/admin/", "/documents/", "/search/"]
+# A CDN or Varnish in front that accepts HTTP PURGE: Wagtail's frontend cache sends it the same URLs that the page
+# cache drops. Other CDNs (Cloudflare, CloudFront, Azure) are configured in a settings module (README).
+if env.str("FRONTEND_CACHE_PURGE_URL", default=""):
+    WAGTAILFRONTENDCACHE = {
+        "http": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": env.str("FRONTEND_CACHE_PURGE_URL"),
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

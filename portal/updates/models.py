@@ -70,3 +70,7 @@ class UpdatePage(AncestryMixin, TitleSuffixesMixin, Page):
     class Meta:
         verbose_name = _("工作进展")
         verbose_name_plural = _("工作进展")
+
+    def pages_showing_this(self) -> list:
+        """The domains, tasks and indicators it names list it among their latest updates (page cache purges)."""
+        return [*self.domains.all(), *self.tasks.all(), *self.indicators.all()]

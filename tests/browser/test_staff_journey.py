@@ -28,9 +28,16 @@ def test_submit_approve_and_see_the_public_page_change(site, browser, tmp_path):
     indicator = IndicatorPage.objects.get(code="health-01")
     base = site.url
     points_before = len(indicator.series)
+    # A reader has the indicator, its domain and the home page in the page cache already.
+    public = browser.new_context().new_page()
+    shown_on = [indicator.url, indicator.get_parent().url, "/health/", "/"]
+    for url in shown_on:
+        public.goto(base + url)
+        assert public.goto(base + url).headers["x-page-cache"] == "hit"
 
     editor = browser.new_context(locale="zh-CN").new_page()
     log_in(editor, base, "editor-b")
+    assert editor.goto(base + indicator.url).headers["x-page-cache"] == "skip"  # staff never get a kept page
     editor.goto(f"{base}/admin/snippets/plan/measurement/add/")
     # The indicator field is a page chooser (a modal); set its hidden input as the chooser would.
     editor.evaluate(f"document.querySelector('input[name=indicator]').value = '{indicator.pk}'")
@@ -51,7 +58,9 @@ def test_submit_approve_and_see_the_public_page_change(site, browser, tmp_path):
     measurement.refresh_from_db()
     assert measurement.live
 
-    public = browser.new_context().new_page()
+    # The next anonymous request sees the approved reading, everywhere it shows.
+    for url in shown_on:
+        assert public.goto(base + url).headers["x-page-cache"] == "miss", url
     public.goto(base + indicator.url)
     assert "96.4" in public.locator("table.data-table").inner_text()
     assert public.locator("figure.chart circle").count() == points_before + 1

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.core import pagecache
 from portal.plan.importer import PlanDataError, load_plan, load_samples
 
 
@@ -27,3 +28,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"示例数据:{samples.summary()}")
         except PlanDataError as error:
             raise CommandError(f"数据文件有误,未导入任何内容。{error}") from error
+        # Pages and measurements are written in bulk here, without the signals that purge page by page.
+        pagecache.purge_site()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.core import pagecache
 from portal.updates import demo, services
 
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from error
             created = load.created
             self.stdout.write(" · ".join(f"{name} {seconds:.1f} 秒" for name, seconds in load.seconds.items()))
+        if created or deleted:
+            pagecache.purge_site()  # written in bulk, without the signals that purge page by page
         if (created or deleted) and not options["no_index"]:
             step = time.perf_counter()
             call_command("rebuild_search_index", "--no-progress", stdout=self.stdout, verbosity=options["verbosity"])

@@ -1,0 +1,159 @@
+"""The page cache: every public page, as an anonymous reader gets it, kept in the shared cache.
+
+Who is served from it: GET and HEAD requests without a session cookie (and without a pending message).
+Staff, anyone who logged in, previews (admin URLs) and every POST go straight to the view, and their
+responses are marked private so that no cache in front keeps them either.
+
+What is kept: a 200 response that sets no cookie and that its view did not mark private or no-store
+(`never_cache` on the forms' own pages). A response that sets a cookie may carry something of that
+visitor's (a CSRF token, a receipt), so it is never kept. Pages keep nothing per visitor: the
+citizens' forms carry no CSRF token (portal/core/origin.py says why), and the text size is a variant
+of the key (below).
+
+Why not Django's cache middleware: it caches by the Vary headers, so the session cookie that SessionMiddleware
+names in Vary makes one entry per visitor, and it has no way to purge one URL short of its private key
+functions. Here the key is the page's URL plus what the page really varies by (text size, gzip, language),
+under two version stamps read in one round trip: the site's and the path's. Purging a path writes a new stamp,
+which orphans every variant of it (query strings included); orphans expire after PAGE_CACHE_SECONDS.
+Stamps are times rather than counters, and a missing stamp is written before use, so a stamp the cache
+evicted can never bring back an older entry.
+
+Purges come from portal/core/purging.py, which tells Wagtail's frontend cache (a CDN or Varnish in
+front, WAGTAILFRONTENDCACHE) the same URLs.
+"""
+
+import hashlib
+import time
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.db import transaction
+from django.middleware.gzip import GZipMiddleware
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language_from_request
+
+from .context_processors import TEXT_SIZE_COOKIE
+
+PREFIX = "pagecache"
+SITE_STAMP = f"{PREFIX}:site"
+STATUS_HEADER = "X-Page-Cache"
+
+
+def store():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def path_stamp_key(path: str) -> str:
+    return f"{PREFIX}:path:{hashlib.md5(path.encode()).hexdigest()}"
+
+
+def is_public_request(request) -> bool:
+    """A reader without a session or a pending message, reading: nothing of theirs can be on the page."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and not request.path_info.startswith(tuple(settings.PAGE_CACHE_SKIP_PATHS))
+    )
+
+
+def variant(request) -> str:
+    """What a public page differs by besides its URL."""
+    size = "large" if request.COOKIES.get(TEXT_SIZE_COOKIE) == "large" else "normal"
+    gzip = "gz" if "gzip" in request.headers.get("Accept-Encoding", "") else "id"
+    return f"{size}.{gzip}.{get_language_from_request(request, check_path=True)}"
+
+
+def stamps(path: str) -> str:
+    keys = [SITE_STAMP, path_stamp_key(path)]
+    cache = store()
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, time.time_ns(), None)
+            found[key] = cache.get(key)
+    return ".".join(str(found[key]) for key in keys)
+
+
+def page_key(request) -> str:
+    url = hashlib.md5(request.build_absolute_uri().encode()).hexdigest()
+    return f"{PREFIX}:page:{stamps(request.path)}:{variant(request)}:{url}"
+
+
+def is_keepable(response) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+    )
+
+
+def mark(response, status: str):
+    response[STATUS_HEADER] = status
+    # Browsers and caches in front ask again every time: a purge here must show at once, and a cache in
+    # front is told of purges through WAGTAILFRONTENDCACHE (it may keep pages longer by its own rules).
+    patch_cache_control(response, no_cache=True, public=True)
+    return response
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_SECONDS or not is_public_request(request):
+            response = self.get_response(request)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES or request.method not in ("GET", "HEAD"):
+                patch_cache_control(response, private=True)
+            response[STATUS_HEADER] = "skip"
+            return response
+        key = page_key(request)
+        cached = store().get(key)
+        if cached is not None:
+            return mark(cached, "hit")
+        response = self.get_response(request)
+        if not is_keepable(response):
+            response[STATUS_HEADER] = "skip"
+            return response
+        store().set(key, response, settings.PAGE_CACHE_SECONDS)
+        return mark(response, "miss")
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Gzip for the public site only.
+
+    BREACH recovers a secret from a compressed page that also reflects the attacker's input. Public
+    pages hold no secret (no CSRF token, no session), so they are compressed; anything with a
+    session, a cookie being set, or the admin's paths is sent as it is.
+    """
+
+    def process_response(self, request, response):
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            or response.cookies
+            or request.path_info.startswith(tuple(settings.PAGE_CACHE_SKIP_PATHS))
+        ):
+            return response
+        return super().process_response(request, response)
+
+
+def purge_paths(paths) -> None:
+    """New stamps for these paths, once the change that asked for it has committed."""
+    paths = {urlsplit(path).path or "/" for path in paths}
+    if not paths:
+        return
+
+    def stamp():
+        now = time.time_ns()
+        store().set_many({path_stamp_key(path): now for path in paths}, None)
+
+    transaction.on_commit(stamp)
+
+
+def purge_site() -> None:
+    """Every page at once: after a bulk import, a change of site settings, or by hand (clear_page_cache)."""
+    transaction.on_commit(lambda: store().set(SITE_STAMP, time.time_ns(), None))
