@@ -24,7 +24,7 @@ front, WAGTAILFRONTENDCACHE) the same URLs.
 
 import hashlib
 import time
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -46,7 +46,8 @@ def store():
 
 
 def path_stamp_key(path: str) -> str:
-    return f"{PREFIX}:path:{hashlib.md5(path.encode()).hexdigest()}"
+    # Requests carry the decoded path, purged URLs may carry it percent-encoded: one key for both.
+    return f"{PREFIX}:path:{hashlib.md5(unquote(path).encode()).hexdigest()}"
 
 
 def is_public_request(request) -> bool:
