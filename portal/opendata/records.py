@@ -51,7 +51,8 @@ def _number(value):
 
 def indicator_records(request=None) -> list[dict]:
     """Every published indicator with its context, latest value and status, in plan order."""
-    indicators = list(IndicatorPage.objects.live().order_by("path").with_live_measurements())
+    # Latest values and statuses from the stored readings: no measurement is read.
+    indicators = list(IndicatorPage.objects.live().order_by("path").with_readings())
     sections = {p.path: p for p in DomainPage.objects.live()}
     sections.update({p.path: p for p in MechanismPage.objects.live()})
     tasks = {p.path: p for p in TaskPage.objects.live()}

@@ -70,7 +70,10 @@ class Target:
 
 
 def evaluate(target: Target, points: list[Point], today: date) -> Status:
-    """The status of a target given its measurements (oldest first) as seen on `today`."""
+    """The status of a target given its measurements (oldest first) as seen on `today`.
+
+    Only the first and the last point are read: IndicatorReading stores just those two, so a rule
+    that looked at more of the series would need the reading to keep more."""
     if not points:
         return Status.NO_DATA
     latest = points[-1]

@@ -14,7 +14,7 @@ from django.db.models.functions import Cast
 from wagtail.models import Page, ReferenceIndex, Revision
 from wagtail.search.models import IndexEntry as AdminSearchEntry
 
-from portal.plan.models import Measurement
+from portal.plan.models import Measurement, refreshed_once
 
 from . import demo
 from .models import UpdateIndexPage, UpdatePage
@@ -25,6 +25,7 @@ DEMO_NAMESPACE = uuid.UUID("5c1f0e6a-2014-4d32-9a11-000000000032")
 
 
 @transaction.atomic
+@refreshed_once()  # each indicator's reading refreshed once, after the old measurements went and the new came
 def measurements_sync_from_update(*, update) -> int:
     """Make the published measurements of `update` match its measurement blocks; returns how many."""
     Measurement.objects.filter(update=update).delete()
@@ -46,6 +47,7 @@ def measurements_sync_from_update(*, update) -> int:
     return created
 
 
+@refreshed_once()
 def measurements_withdraw_for_update(*, update) -> int:
     """An unpublished update takes its measurements off the public record."""
     deleted, _ = Measurement.objects.filter(update=update).delete()

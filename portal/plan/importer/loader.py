@@ -34,6 +34,7 @@ from portal.plan.models import (
     Role,
     SourceDocument,
     TaskPage,
+    refreshed_once,
 )
 
 from .schema import PlanDataError, validate_plan, validate_samples
@@ -298,7 +299,8 @@ def load_samples(path: Path | None = None) -> LoadReport:
     samples = validate_samples(read_yaml(path))
     report = LoadReport()
     indicators = {i.code: i for i in IndicatorPage.objects.all()}
-    with transaction.atomic():
+    # One refresh of the indicators' readings at the end rather than one per measurement.
+    with transaction.atomic(), refreshed_once():
         _load_sample_updates(samples["updates"], report)
         for i, item in enumerate(samples["measurements"]):
             where = f"measurements[{i}]({item['indicator']} {item['date']})"

@@ -4,12 +4,14 @@ from .departments import Department, Responsibility, Role, group_by_role
 from .document import Phase, Plan, SourceDocument
 from .indicator import IndicatorPage, Measurement, format_number
 from .pages import DomainPage, HomePage, MechanismIndexPage, MechanismPage, TaskPage
+from .reading import IndicatorReading, refresh_readings, refreshed_once
 
 __all__ = [
     "Department",
     "DomainPage",
     "HomePage",
     "IndicatorPage",
+    "IndicatorReading",
     "Measurement",
     "MechanismIndexPage",
     "MechanismPage",
@@ -21,4 +23,6 @@ __all__ = [
     "TaskPage",
     "format_number",
     "group_by_role",
+    "refresh_readings",
+    "refreshed_once",
 ]

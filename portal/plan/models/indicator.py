@@ -27,6 +27,7 @@ from portal.core.pages import LINK_FIELDS, PAGE_SEARCH_FIELDS, AncestryMixin, Ti
 from portal.plan import status as rules
 
 from .document import Plan
+from .reading import READING_FIELDS
 
 # The range a value may take, by unit: a percentage cannot exceed 100, a per-mille rate 1000.
 UNIT_BOUNDS = {"%": (Decimal(0), Decimal(100)), "‰": (Decimal(0), Decimal(1000))}
@@ -37,9 +38,15 @@ DEFAULT_BOUNDS = (Decimal(0), None)
 CARD_FIELDS = ("code", "unit", "comparator", "target", "target_max", "target_year", "better")
 CARD_FIELDS += ("baseline", "baseline_year")
 SERIES_FIELDS = ("id", "indicator_id", "date", "value", "is_sample", "source", "note")
+READING_LOOKUPS = tuple(f"reading__{name}" for name in READING_FIELDS)
 
 
 class IndicatorQuerySet(PageQuerySet):
+    def with_readings(self):
+        """Attach each indicator's stored reading (a join, no extra query): its status, latest value and
+        sample flag then read no measurements, so their cost does not follow the number of measurements."""
+        return self.select_related("reading")
+
     def with_live_measurements(self):
         """Attach published measurements, oldest first, as `live_measurements` in one extra query."""
         return self.prefetch_related(
@@ -50,9 +57,13 @@ class IndicatorQuerySet(PageQuerySet):
             )
         )
 
+    def for_counts(self):
+        """What status counts need, in one query whatever the number of indicators and measurements."""
+        return self.with_readings().only(*LINK_FIELDS, *CARD_FIELDS, *READING_LOOKUPS)
+
     def for_cards(self):
-        """What indicator cards and status counts need, in two queries whatever the number."""
-        return self.only(*LINK_FIELDS, *CARD_FIELDS).with_live_measurements()
+        """What indicator cards need (their sparklines read the series), in two queries whatever the number."""
+        return self.for_counts().with_live_measurements()
 
 
 class IndicatorPage(AncestryMixin, TitleSuffixesMixin, Page):
@@ -151,15 +162,37 @@ class IndicatorPage(AncestryMixin, TitleSuffixesMixin, Page):
         return list(self.measurements.filter(live=True).order_by("date", "pk"))
 
     @cached_property
+    def loaded_reading(self):
+        """The stored reading when the query attached it (with_readings), else None: then the latest
+        value and the status come from the series, which the indicator's own page loads for its chart
+        and table anyway. Neither the reading nor the series is ever loaded just for the other's sake."""
+        from .reading import IndicatorReading
+
+        relation = type(self).reading.related
+        if not relation.is_cached(self):
+            return None
+        # No row: no measurement of this indicator has been published since readings were kept.
+        return relation.get_cached_value(self) or IndicatorReading(indicator_id=self.pk)
+
+    @cached_property
     def latest(self):
+        """The latest published measurement: its `value`, `date` and `is_sample`."""
+        if self.loaded_reading is not None:
+            return self.loaded_reading.latest
         return self.series[-1] if self.series else None
 
     @property
     def has_sample_data(self) -> bool:
+        if self.loaded_reading is not None:
+            return self.loaded_reading.sample_count > 0
         return any(m.is_sample for m in self.series)
 
     def status(self, today: datetime.date | None = None) -> str:
-        points = [rules.Point(m.date, m.value) for m in self.series]
+        """The status as seen on `today`: computed each time, as a deadline passing changes it."""
+        if self.loaded_reading is not None:
+            points = self.loaded_reading.points
+        else:
+            points = [rules.Point(m.date, m.value) for m in self.series]
         return rules.evaluate(self.target_rule, points, today or timezone.localdate())
 
     @cached_property

@@ -29,6 +29,8 @@ def responsibilities_prefetch(lookup="responsibilities"):
 
 
 def status_counts(indicators) -> dict[str, int]:
+    """How many of `indicators` have each status; loaded with their readings (for_counts, for_cards), they
+    read no measurement."""
     counts = Counter(indicator.current_status for indicator in indicators)
     return {status.value: counts.get(status.value, 0) for status in rules.Status}
 
@@ -67,7 +69,8 @@ class HomePage(AncestryMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         domains = list(DomainPage.objects.child_of(self).live().order_by("path"))
-        indicators = list(IndicatorPage.objects.descendant_of(self).live().for_cards())
+        # Counts from the stored readings: no measurement is read, however many there are.
+        indicators = list(IndicatorPage.objects.descendant_of(self).live().for_counts())
         by_domain = defaultdict(list)
         for indicator in indicators:
             by_domain[indicator.path[: self.depth * 4 + 4]].append(indicator)

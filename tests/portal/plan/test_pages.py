@@ -131,6 +131,52 @@ def test_home_query_count_does_not_grow_with_domains(client, home):
     assert _queries(client, "/") == before
 
 
+def test_home_reads_no_measurement_and_its_query_count_does_not_grow_with_them(client, home):
+    """The home page counts statuses from the stored readings: the same queries with the site's N published
+    measurements and with 10×N, none of them on the measurements' table, and the same counts as the series give."""
+    import datetime
+    from decimal import Decimal
+
+    from portal.plan.models import refresh_readings
+    from portal.plan.models.pages import status_counts
+
+    def queries():
+        client.get("/")  # warm per-process caches, as a running server has them
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/")
+        assert response.status_code == 200
+        assert not [q["sql"] for q in captured if Measurement._meta.db_table in q["sql"]]
+        return len(captured), response.context["totals"]
+
+    def counted_from_series():
+        return status_counts(IndicatorPage.objects.descendant_of(home).live().with_live_measurements())
+
+    n = Measurement.objects.filter(live=True).count()
+    assert n >= 100
+    before, totals = queries()
+    assert totals == counted_from_series()
+
+    # 9×N more, written the bulk way (no signals), which then refreshes the readings itself.
+    indicators = list(IndicatorPage.objects.live().values_list("pk", flat=True))
+    start = datetime.date(2014, 1, 1)
+    Measurement.objects.bulk_create(
+        Measurement(
+            indicator_id=indicators[i % len(indicators)],
+            date=start + datetime.timedelta(days=i % 700),
+            value=Decimal(i % 97),
+            source="统计局",
+            is_sample=i % 5 == 0,
+            live=i % 10 != 0,
+        )
+        for i in range(9 * n)
+    )
+    refresh_readings(indicators)
+    assert Measurement.objects.count() >= 10 * n
+    after, totals = queries()
+    assert after == before
+    assert totals == counted_from_series()
+
+
 def test_breadcrumbs_lead_home_then_domain_then_task(client):
     indicator = IndicatorPage.objects.get(code="edu-01")
     html = get(client, indicator.url)

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from portal.plan.models import IndicatorPage, Measurement
+from portal.plan.models import IndicatorPage, IndicatorReading, Measurement
 from portal.updates.models import UpdateIndexPage, UpdatePage
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +37,12 @@ def test_publishing_an_update_records_its_measurements_and_unpublishing_withdraw
 
     page.save_revision().publish()  # republishing does not duplicate
     assert Measurement.objects.filter(update=page).count() == 1
+    published = Measurement.objects.filter(indicator=indicator, live=True).count()
+    assert IndicatorReading.objects.get(indicator=indicator).count == published  # the update's one included
 
     page.unpublish()
     assert not Measurement.objects.filter(update=page).exists()
+    assert IndicatorReading.objects.get(indicator=indicator).count == published - 1
 
 
 def test_measurement_block_validates_like_a_measurement():
