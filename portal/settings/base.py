@@ -64,7 +64,6 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "portal.core.sites.SiteMiddleware",
     # A database that cannot be reached answers 503 with Retry-After, never a 500.
     "portal.core.outage.DatabaseOutageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

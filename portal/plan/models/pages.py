@@ -51,17 +51,6 @@ class HomePage(AncestryMixin, Page):
     class Meta:
         verbose_name = _("首页")
 
-    def route(self, request, path_components):
-        # Most requests are for a domain or below it: fetch the domain with its own fields in one
-        # query instead of Wagtail's two (the page row, then the specific row). Any other child
-        # (/updates/, /mechanisms/ …) goes Wagtail's way.
-        if path_components:
-            domain = DomainPage.objects.child_of(self).filter(slug=path_components[0]).first()
-            if domain is not None:
-                domain._cached_parent_obj = self
-                return domain.route(request, path_components[1:])
-        return super().route(request, path_components)
-
     def get_context(self, request, *args, **kwargs):
         from portal.updates.models import UpdatePage
 
