@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.core.context_processors.portal",
+                "portal.plan.context_processors.navigation",
             ],
         },
     },

@@ -52,8 +52,6 @@ class HomePage(AncestryMixin, Page):
         verbose_name = _("首页")
 
     def get_context(self, request, *args, **kwargs):
-        from portal.updates.models import UpdatePage
-
         context = super().get_context(request, *args, **kwargs)
         domains = list(DomainPage.objects.child_of(self).live().order_by("path"))
         indicators = list(IndicatorPage.objects.descendant_of(self).live().for_cards())
@@ -69,7 +67,6 @@ class HomePage(AncestryMixin, Page):
             totals=status_counts(indicators),
             indicator_total=len(indicators),
             has_sample_data=any(i.has_sample_data for i in indicators),
-            latest_updates=UpdatePage.objects.live().public().order_by("-date", "-pk")[:5],
         )
         return context
 
@@ -96,8 +93,6 @@ class DomainPage(AncestryMixin, TitleSuffixesMixin, Page):
         return IndicatorPage.objects.descendant_of(self).live().order_by("path").for_cards()
 
     def get_context(self, request, *args, **kwargs):
-        from portal.updates.models import UpdatePage
-
         context = super().get_context(request, *args, **kwargs)
         tasks = list(self.get_tasks())
         indicators = list(self.get_indicators())
@@ -119,7 +114,7 @@ class DomainPage(AncestryMixin, TitleSuffixesMixin, Page):
             roles=roles,
             counts=status_counts(indicators),
             has_sample_data=any(i.has_sample_data for i in indicators),
-            updates=UpdatePage.objects.live().public().filter(domains=self).order_by("-date", "-pk")[:5],
+            updates=self.updates.live().public().order_by("-date", "-pk")[:5],
         )
         return context
 
