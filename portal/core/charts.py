@@ -1,18 +1,16 @@
-"""Server-rendered, accessible charts: geometry and line-chart markup here, bar-chart markup in
-templates/includes/bar_chart.html.
+"""Server-rendered, accessible charts: the geometry here, the markup in templates/includes/
+(line_chart.html, bar_chart.html).
 
 Charts are inline SVG with a <title> and <desc>; every chart is paired in its template with a
 table of the same numbers, so nothing depends on seeing the picture or running JavaScript.
-Line charts are written here rather than in a template because a domain page draws one per
-indicator card (up to 17): through the template engine they cost more than the rest of the page.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from .numbers import format_number
 
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 48, 16, 16, 32
 
@@ -33,6 +31,8 @@ class Chart:
     height: int
     title: str
     description: str
+    ident: str = "chart"  # unique on the page: the prefix of the ids that aria-labelledby names
+    unit: str = ""
     points: list[ChartPoint] = field(default_factory=list)
     target_y: float | None = None
     target_label: str = ""
@@ -46,6 +46,28 @@ class Chart:
     def empty(self) -> bool:
         return not self.points
 
+    @property
+    def full(self) -> bool:
+        """Wide enough for axes and labels; narrower charts are sparklines (the line and its points)."""
+        return self.width >= 300
+
+    @property
+    def point_radius(self) -> int:
+        return 4 if self.full else 2
+
+    @property
+    def tick_x(self) -> int:
+        """Where the value labels end, just left of the plot."""
+        return self.plot_left - 6
+
+    @property
+    def date_label_y(self) -> int:
+        return self.plot_bottom + 18
+
+    @property
+    def target_label_y(self) -> float | None:
+        return None if self.target_y is None else round(self.target_y - 6, 1)
+
 
 def _scale(low: Decimal, high: Decimal, top: float, bottom: float):
     span = (high - low) or Decimal(1)
@@ -58,8 +80,6 @@ def _scale(low: Decimal, high: Decimal, top: float, bottom: float):
 
 def line_chart(indicator, *, width: int = 640, height: int = 260, padded: bool = True) -> Chart:
     """The indicator's measurements over time with its target drawn as a dashed line."""
-    from portal.plan.models import format_number
-
     series = indicator.series
     unit = indicator.unit
     title = _("%(name)s 变化趋势") % {"name": indicator.title}
@@ -80,7 +100,17 @@ def line_chart(indicator, *, width: int = 640, height: int = 260, padded: bool =
         description = _("暂无监测数据;目标 %(target)s。") % {"target": indicator.target_display}
     left, right = (PAD_LEFT, width - PAD_RIGHT) if padded else (2, width - 2)
     top, bottom = (PAD_TOP, height - PAD_BOTTOM) if padded else (2, height - 2)
-    chart = Chart(width, height, title, description, plot_left=left, plot_right=right, plot_bottom=bottom)
+    chart = Chart(
+        width,
+        height,
+        title,
+        description,
+        ident=f"chart-{indicator.pk}-{width}",
+        unit=unit,
+        plot_left=left,
+        plot_right=right,
+        plot_bottom=bottom,
+    )
     values = [m.value for m in series] + [indicator.target]
     low, high = min(values), max(values)
     margin = (high - low) * Decimal("0.1") or abs(high) * Decimal("0.1") or Decimal(1)
@@ -106,86 +136,6 @@ def line_chart(indicator, *, width: int = 640, height: int = 260, padded: bool =
 
 def sparkline(indicator) -> Chart:
     return line_chart(indicator, width=160, height=40, padded=False)
-
-
-def line_chart_svg(chart: Chart, indicator) -> SafeString:
-    """The chart as an inline SVG figure; every value passes through format_html's escaping."""
-    full = chart.width >= 300
-    ident = f"chart-{indicator.pk}-{chart.width}"
-    parts = []
-    if full:
-        parts.append(
-            format_html_join(
-                "",
-                '<line class="grid" x1="{0}" x2="{1}" y1="{2}" y2="{2}"/>'
-                '<text class="tick" x="{3}" y="{2}" text-anchor="end" dominant-baseline="middle">{4}</text>',
-                ((chart.plot_left, chart.plot_right, y, chart.plot_left - 6, label) for y, label in chart.y_ticks),
-            )
-        )
-    if chart.target_y is not None:
-        parts.append(
-            format_html(
-                '<line class="target-line" x1="{}" x2="{}" y1="{}" y2="{}"/>',
-                chart.plot_left,
-                chart.plot_right,
-                chart.target_y,
-                chart.target_y,
-            )
-        )
-        if full:
-            parts.append(
-                format_html(
-                    '<text class="target-label" x="{}" y="{}" text-anchor="end">{}</text>',
-                    chart.plot_right,
-                    round(chart.target_y - 6, 1),
-                    chart.target_label,
-                )
-            )
-    if chart.polyline:
-        parts.append(format_html('<polyline class="series" points="{}"/>', chart.polyline))
-    sample_note = "({})".format(_("示例数据"))
-    radius = 4 if full else 2
-    for p in chart.points:
-        parts.append(
-            format_html(
-                '<circle class="point{}" cx="{}" cy="{}" r="{}"><title>{}:{}{}{}</title></circle>',
-                " sample" if p.is_sample else "",
-                p.x,
-                p.y,
-                radius,
-                p.label,
-                p.value,
-                indicator.unit,
-                sample_note if p.is_sample else "",
-            )
-        )
-        if full:
-            parts.append(
-                format_html(
-                    '<text class="tick" x="{}" y="{}" text-anchor="{}">{}</text>',
-                    p.x,
-                    chart.plot_bottom + 18,
-                    p.anchor,
-                    p.label,
-                )
-            )
-    return format_html(
-        '<figure class="chart{}"><svg viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
-        'aria-labelledby="{}-t {}-d" preserveAspectRatio="xMinYMid meet">'
-        '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg></figure>',
-        "" if full else " chart-spark",
-        chart.width,
-        chart.height,
-        chart.width,
-        chart.height,
-        ident,
-        ident,
-        ident,
-        chart.title,
-        ident,
-        chart.description,
-        SafeString("".join(parts)),
-    )
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from django.utils.functional import cached_property
 
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 from wagtail.search import index
 
 # What a listing needs to show a page as a link (title, URL, tree position). Listings load only
@@ -28,11 +28,8 @@ LINK_FIELDS = (
 
 
 class AncestryMixin:
-    """Reads a page's ancestors once per request.
-
-    Wagtail reads them to check view restrictions before serving, the breadcrumbs read them
-    again, and child pages read them to find their parent: one list serves all three.
-    """
+    """Reads a page's ancestors once per request: the breadcrumbs and the page's own context
+    (a task's section, an indicator's departments) share one list."""
 
     @cached_property
     def cached_ancestors(self) -> list:
@@ -41,12 +38,6 @@ class AncestryMixin:
     @property
     def breadcrumb_ancestors(self) -> list:
         return [page for page in self.cached_ancestors if not page.is_root()]
-
-    def get_view_restrictions(self):
-        # Same rule as Wagtail's Page.get_view_restrictions: an alias uses its source page's
-        # restrictions, and every ancestor's restrictions apply.
-        pages = [self, *self.cached_ancestors]
-        return PageViewRestriction.objects.filter(page_id__in={page.alias_of_id or page.pk for page in pages})
 
 
 class TitleSuffixesMixin:

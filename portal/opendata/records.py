@@ -5,17 +5,9 @@ from collections import defaultdict
 from django.utils import timezone
 
 from portal.core.links import page_url
+from portal.core.numbers import format_number
 from portal.plan import status as rules
-from portal.plan.models import (
-    DomainPage,
-    IndicatorPage,
-    Measurement,
-    MechanismPage,
-    Responsibility,
-    Role,
-    TaskPage,
-    format_number,
-)
+from portal.plan.models import DomainPage, IndicatorPage, Measurement, MechanismPage, Responsibility, Role, TaskPage
 
 INDICATOR_FIELDS = [
     "code",

@@ -3,18 +3,17 @@
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from django import forms
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Left, Length
-from django.utils.choices import BaseChoiceIterator, normalize_choices
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Page
 
 from portal.core import sanitize
 from portal.core.inputs import WithoutControlsFormMixin
-from portal.core.widgets import QuickCheckboxInput, QuickEmailInput, QuickSelect, QuickTextarea, QuickTextInput
 from portal.plan.models import DomainPage, TaskPage
 
 from . import captcha
@@ -22,19 +21,7 @@ from .models import Submission
 
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 MIN_CONTENT = 10
-
-
-class LazyChoices(BaseChoiceIterator):
-    """Choices read from the database on first use, then kept: a select reads them more than once."""
-
-    def __init__(self, load):
-        self.load = load
-        self.items = None
-
-    def __iter__(self):
-        if self.items is None:
-            self.items = list(normalize_choices(self.load()))
-        return iter(self.items)
+ANY_TASK = ("", _("(不限任务)"))
 
 
 def task_label(number, title) -> str:
@@ -52,7 +39,7 @@ def task_choices():
     groups = {}
     for pk, number, title, parent_title in tasks.values_list("pk", "number", "title", "parent_title"):
         groups.setdefault(parent_title or "", []).append((pk, task_label(number, title)))
-    return [("", _("(不限任务)")), *groups.items()]
+    return [ANY_TASK, *groups.items()]
 
 
 @dataclass
@@ -64,7 +51,7 @@ class Place:
     task: Page | None = None
 
     def task_choices(self):
-        return [(t.pk, task_label(t.number, t.title)) for t in ([self.task] if self.task else self.tasks)]
+        return [(t.pk, task_label(t.number, t.title)) for t in self.tasks]
 
 
 class SubmissionForm(WithoutControlsFormMixin, forms.ModelForm):
@@ -72,7 +59,7 @@ class SubmissionForm(WithoutControlsFormMixin, forms.ModelForm):
     website = forms.CharField(
         required=False,
         label=_("请勿填写此项"),
-        widget=QuickTextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
     class Meta:
@@ -88,16 +75,13 @@ class SubmissionForm(WithoutControlsFormMixin, forms.ModelForm):
             "contact_phone",
             "contact_email",
         ]
+        # maxlength comes from the model's max_length; autocomplete lets a phone fill in the contact details.
         widgets = {
-            "domain": QuickSelect,
-            "task": QuickSelect,
             "kind": forms.RadioSelect,
-            "content": QuickTextarea(attrs={"rows": 8, "maxlength": 3000}),
-            "title": QuickTextInput(attrs={"maxlength": 100}),
-            "publish_allowed": QuickCheckboxInput,
-            "contact_name": QuickTextInput,
-            "contact_phone": QuickTextInput,
-            "contact_email": QuickEmailInput,
+            "content": forms.Textarea(attrs={"rows": 8}),
+            "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
         labels = {"publish_allowed": _("同意在网站上公开我的来信和答复(不公开姓名和联系方式)")}
         error_messages = {
@@ -107,7 +91,7 @@ class SubmissionForm(WithoutControlsFormMixin, forms.ModelForm):
             "contact_email": {"invalid": _("电子邮箱格式不正确,例如:name@example.com。")},
         }
 
-    def __init__(self, *args, consultation=None, **kwargs):
+    def __init__(self, *args, consultation=None, place: Place | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.consultation = consultation
         for i, question in enumerate(consultation.question_list() if consultation else [], start=1):
@@ -116,16 +100,41 @@ class SubmissionForm(WithoutControlsFormMixin, forms.ModelForm):
             )
         self.fields["domain"].queryset = DomainPage.objects.live()
         self.fields["task"].queryset = TaskPage.objects.live()
-        # The querysets above only validate what is posted. The choices shown come from light
-        # queries (page objects took a third of the form page's time), run only if the form is
-        # rendered: a valid submission never reads them.
-        self.fields["domain"].choices = LazyChoices(domain_choices)
-        self.fields["task"].choices = LazyChoices(task_choices)
+        # The querysets above only validate what is posted. The choices shown are callables, run only
+        # if the form is rendered (a valid submission never reads them); cached per form because a
+        # Select reads its choices twice (for its required attribute, then for its options).
+        self.fields["domain"].choices = cache(domain_choices)
+        self.fields["task"].choices = cache(task_choices)
         self.fields["domain"].error_messages["invalid_choice"] = _("所选领域不存在,请重新选择。")
         self.fields["task"].error_messages["invalid_choice"] = _("所选任务不存在,请重新选择。")
         self.fields["kind"].choices = Submission.Kind.choices
         if captcha.configured():
             self.fields["captcha"] = captcha.build_field("feedback")
+        if place is not None:
+            self.show_place(place)
+
+    def preset(self, **values):
+        """Fields the page already decides: sent as hidden inputs with these values, or left out when None."""
+        for name, value in values.items():
+            if value is None:
+                del self.fields[name]
+            else:
+                self.fields[name].widget = forms.HiddenInput()
+                self.initial[name] = value
+        return self
+
+    def show_place(self, place: Place) -> None:
+        """The form on a domain or task page: its place preset, a domain's own tasks to choose from.
+
+        Built from the pages the page already holds, so showing it costs no query.
+        """
+        self.preset(domain=place.domain.pk if place.domain else None)
+        if place.task:
+            self.preset(task=place.task.pk)
+        elif place.tasks:
+            self.fields["task"].choices = [ANY_TASK, *place.task_choices()]
+        else:
+            self.preset(task=None)
 
     def clean_title(self):
         title = sanitize.clean_line(self.cleaned_data.get("title"), max_length=100)

@@ -90,7 +90,10 @@ class ConsultationPage(AncestryMixin, TitleSuffixesMixin, Page):
         context.update(
             opinion_count=received.count(),
             published=received.published().order_by("-answered_at"),
-            form=SubmissionForm(initial={"kind": "opinion", "domain": self.domain_id}, consultation=self)
+            # An opinion on this consultation, about its domain: the form asks for neither.
+            form=SubmissionForm(consultation=self).preset(
+                kind=Submission.Kind.OPINION, domain=self.domain_id, task=None
+            )
             if self.is_open
             else None,
         )

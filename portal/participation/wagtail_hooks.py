@@ -6,7 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, ButtonsColumnMixin, Column, TitleColumn
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
@@ -39,6 +39,24 @@ EXPORT_FIELDS = [
 PERSONAL_FIELDS = ["contact_name", "contact_phone", "contact_email"]
 
 
+class NumberColumn(ButtonsColumnMixin, TitleColumn):
+    """The queue's first column as Wagtail draws a title column (a link with the row's buttons), with an id
+    on the number: each bulk-action checkbox's aria-describedby names it, so screen readers name the row."""
+
+    def __init__(self, view):
+        super().__init__(
+            "number",
+            label=_("受理编号"),
+            sort_key="number",
+            get_url=lambda item: view.get_edit_url(item) or view.get_inspect_url(item),
+            get_title_id=lambda item: f"submission_{quote(item.pk)}_title",
+        )
+        self.view = view
+
+    def get_buttons(self, instance, parent_context):
+        return self.view.get_list_buttons(instance)
+
+
 class SubmissionIndexView(SafeSpreadsheetExportMixin, IndexView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -48,14 +66,10 @@ class SubmissionIndexView(SafeSpreadsheetExportMixin, IndexView):
 
     @cached_property
     def columns(self):
-        # Checkboxes for the bulk actions in bulk_actions.py, as Wagtail's snippet listings have them.
-        return [BulkActionsCheckboxColumn("bulk_actions", obj_type="submission"), *super().columns]
-
-    def _get_title_column(self, *args, **kwargs):
-        # The checkbox's aria-describedby points at this id: screen readers name the row by its number.
-        return super()._get_title_column(
-            *args, get_title_id=lambda item: f"submission_{quote(item.pk)}_title", **kwargs
-        )
+        # Checkboxes for the bulk actions in bulk_actions.py, as Wagtail's snippet listings have them, and
+        # NumberColumn in place of the title column Wagtail makes of list_display's first field ("number").
+        checkboxes = BulkActionsCheckboxColumn("bulk_actions", obj_type="submission")
+        return [checkboxes, NumberColumn(self), *super().columns[1:]]
 
 
 class SubmissionViewSet(ModelViewSet):

@@ -67,7 +67,6 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "portal.core.sites.SiteMiddleware",
     # A database that cannot be reached answers 503 with Retry-After, never a 500.
     "portal.core.outage.DatabaseOutageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.core.context_processors.portal",
+                "portal.plan.context_processors.navigation",
             ],
         },
     },

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -242,13 +243,12 @@ def _load(data: dict, base_dir: Path, report: LoadReport):
         page = loader.page(index, MechanismPage, mechanism["key"], values, loader.roles_of(mechanism), "机制")
         loader.tasks(page, mechanism["items"], "item")
 
-    from portal.updates.models import UpdateIndexPage
-
-    loader.page(home, UpdateIndexPage, "updates", {"title": "工作进展"}, None, "进展栏目")
-
-    from portal.participation.pages import ConsultationIndexPage
-
-    loader.page(home, ConsultationIndexPage, "consultations", {"title": "意见征集"}, None, "征集栏目")
+    # The home page's other sections belong to apps built on the plan: named by label, as
+    # HomePage.subpage_types names them, so that the plan does not import them back.
+    index_page = apps.get_model("updates", "UpdateIndexPage")
+    loader.page(home, index_page, "updates", {"title": "工作进展"}, None, "进展栏目")
+    index_page = apps.get_model("participation", "ConsultationIndexPage")
+    loader.page(home, index_page, "consultations", {"title": "意见征集"}, None, "征集栏目")
 
 
 def load_plan(path: Path | None = None) -> LoadReport:
@@ -265,7 +265,9 @@ def load_plan(path: Path | None = None) -> LoadReport:
 
 
 def _load_sample_updates(items, report: LoadReport):
-    from portal.updates.models import UpdateIndexPage, UpdatePage
+    # Named by label, as in _load: the updates app builds on the plan.
+    UpdateIndexPage = apps.get_model("updates", "UpdateIndexPage")
+    UpdatePage = apps.get_model("updates", "UpdatePage")
 
     index = UpdateIndexPage.objects.first()
     if index is None:

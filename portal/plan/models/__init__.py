@@ -2,7 +2,7 @@
 
 from .departments import Department, Responsibility, Role, group_by_role
 from .document import Phase, Plan, SourceDocument
-from .indicator import IndicatorPage, Measurement, format_number
+from .indicator import IndicatorPage, Measurement
 from .pages import DomainPage, HomePage, MechanismIndexPage, MechanismPage, TaskPage
 from .reading import IndicatorReading, refresh_readings, refreshed_once
 
@@ -21,7 +21,6 @@ __all__ = [
     "Role",
     "SourceDocument",
     "TaskPage",
-    "format_number",
     "group_by_role",
     "refresh_readings",
     "refreshed_once",

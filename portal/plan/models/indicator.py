@@ -23,6 +23,7 @@ from wagtail.models import (
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from portal.core.numbers import format_number
 from portal.core.pages import LINK_FIELDS, PAGE_SEARCH_FIELDS, AncestryMixin, TitleSuffixesMixin
 from portal.plan import status as rules
 
@@ -215,14 +216,6 @@ class IndicatorPage(AncestryMixin, TitleSuffixesMixin, Page):
             return f"{fmt(self.target)}–{fmt(self.target_max)}{self.unit}"
         sign = {">=": "≥", "<=": "≤", "=": "约"}[self.comparator]
         return f"{sign} {fmt(self.target)}{self.unit}"
-
-
-def format_number(value) -> str:
-    """Decimals without trailing zeros: 96.0000 → 96, 76.8000 → 76.8."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class Measurement(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model):

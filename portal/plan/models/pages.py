@@ -53,20 +53,7 @@ class HomePage(AncestryMixin, Page):
     class Meta:
         verbose_name = _("首页")
 
-    def route(self, request, path_components):
-        # Most requests are for a domain or below it: fetch the domain with its own fields in one
-        # query instead of Wagtail's two (the page row, then the specific row). Any other child
-        # (/updates/, /mechanisms/ …) goes Wagtail's way.
-        if path_components:
-            domain = DomainPage.objects.child_of(self).filter(slug=path_components[0]).first()
-            if domain is not None:
-                domain._cached_parent_obj = self
-                return domain.route(request, path_components[1:])
-        return super().route(request, path_components)
-
     def get_context(self, request, *args, **kwargs):
-        from portal.updates.models import UpdatePage
-
         context = super().get_context(request, *args, **kwargs)
         domains = list(DomainPage.objects.child_of(self).live().order_by("path"))
         # Counts from the stored readings: no measurement is read, however many there are.
@@ -83,7 +70,6 @@ class HomePage(AncestryMixin, Page):
             totals=status_counts(indicators),
             indicator_total=len(indicators),
             has_sample_data=any(i.has_sample_data for i in indicators),
-            latest_updates=UpdatePage.objects.live().public().order_by("-date", "-pk")[:5],
         )
         return context
 
@@ -110,8 +96,6 @@ class DomainPage(AncestryMixin, TitleSuffixesMixin, Page):
         return IndicatorPage.objects.descendant_of(self).live().order_by("path").for_cards()
 
     def get_context(self, request, *args, **kwargs):
-        from portal.updates.models import UpdatePage
-
         context = super().get_context(request, *args, **kwargs)
         tasks = list(self.get_tasks())
         indicators = list(self.get_indicators())
@@ -133,7 +117,7 @@ class DomainPage(AncestryMixin, TitleSuffixesMixin, Page):
             roles=roles,
             counts=status_counts(indicators),
             has_sample_data=any(i.has_sample_data for i in indicators),
-            updates=UpdatePage.objects.live().public().filter(domains=self).order_by("-date", "-pk")[:5],
+            updates=self.updates.live().public().order_by("-date", "-pk")[:5],
         )
         return context
 

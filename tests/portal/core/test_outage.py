@@ -61,7 +61,7 @@ def assert_maintenance_page(response):
 
 
 def test_the_first_query_of_a_request_failing_answers_503(live_database):
-    # Which site is this? SiteMiddleware asks before any view runs, so process_exception cannot see it fail.
+    # Which site is this? Wagtail's serving view asks first: its failure reaches process_exception.
     with database_down():
         assert_maintenance_page(Client().get("/"))
 
