@@ -106,6 +106,7 @@ def test_an_approved_measurement_shows_on_its_indicator_task_domain_home_and_ope
         assert response["X-Page-Cache"] == "miss" and response.content != before[url], url
     assert '"latest_value": 42.5' in get(reader, "/open-data/indicators.json").content.decode()
     # Withdrawn: gone again at once.
+    measurement.refresh_from_db()  # published from its revision, as another object
     commits(measurement.unpublish)
     assert '"latest_value": 42.5' not in get(reader, "/open-data/indicators.json").content.decode()
 
