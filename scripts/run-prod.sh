@@ -14,6 +14,7 @@
 #   RUN_PROD_PG_PORT     its PostgreSQL (default 54369)
 #   RUN_PROD_ES_PORT     its Elasticsearch (default 9229)
 #   RUN_PROD_REDIS_PORT  its Redis (default 6389)
+#   RECAPTCHA_PUBLIC_KEY, RECAPTCHA_PRIVATE_KEY  passed on to the site when set (else the forms have no captcha)
 #   RUN_PROD_DIR         everything it writes (default /tmp/portal-runprod-<hash of checkout>): env (the site's
 #                        environment, sourceable), secret_key, supervisord.conf and its socket, logs/, pg/, es/,
 #                        redis/, media/. Remove it after `stop` to start from an empty database.
@@ -64,6 +65,10 @@ SECURE_HSTS_SECONDS=31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS=True
 SECURE_HSTS_PRELOAD=True
 EOF2
+  # reCAPTCHA keys, when the caller has them (a by-hand check of the forms as production shows them).
+  if [ -n "${RECAPTCHA_PUBLIC_KEY:-}" ]; then
+    printf 'RECAPTCHA_PUBLIC_KEY=%s\nRECAPTCHA_PRIVATE_KEY=%s\n' "$RECAPTCHA_PUBLIC_KEY" "${RECAPTCHA_PRIVATE_KEY:-}"
+  fi
 }
 # The HSTS lines are what a deployment sends; local_prod turns HSTS off for http://127.0.0.1, and
 # tests/portal/test_deploy.py checks this environment with the real production settings.
