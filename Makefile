@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-full run-prod stop-prod test lint format bench bench-search bench-feedback bench-captcha venv load clean messages
+.PHONY: run run-full run-prod stop-prod test lint format bench bench-search bench-feedback bench-captcha bench-bakerydemo venv load clean messages
 
 venv: $(STAMP)
 
@@ -65,6 +65,9 @@ bench-feedback: venv
 
 bench-captcha: venv
 	bash bench/captcha.sh
+
+bench-bakerydemo: venv
+	bash bench/bakerydemo.sh
 
 clean:
 	bash scripts/elasticsearch.sh stop
