@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-full run-prod stop-prod test lint format bench bench-search bench-cache bench-feedback bench-captcha venv load clean messages
+.PHONY: run run-full run-prod stop-prod test lint format bench bench-search bench-cache bench-feedback bench-captcha bench-bakerydemo venv load clean messages
 
 venv: $(STAMP)
 
@@ -68,6 +68,9 @@ bench-feedback: venv
 
 bench-captcha: venv
 	bash bench/captcha.sh
+
+bench-bakerydemo: venv
+	bash bench/bakerydemo.sh
 
 clean:
 	bash scripts/elasticsearch.sh stop
