@@ -11,7 +11,6 @@ sends it the same URLs (through its purge task).
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
-from django.urls import reverse
 
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page
@@ -19,18 +18,14 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import pagecache
 
-# Listings that show pages from the whole plan: every page change may change them.
-PLAN_LISTINGS = (
-    "plan:departments",
-    "plan:timeline",
-    "plan:document",
-    "opendata:index",
-    "opendata:indicators_json",
-    "opendata:indicators_csv",
-    "opendata:measurements_csv",
-    "opendata:feed_updates",
-)
-ANSWER_LISTINGS = ("participation:answers", "participation:statistics")
+# Functions that name the URLs listing the whole plan (departments, timeline, open data, feeds): the apps that
+# own those pages add theirs in their ready() (register_listings), since core imports no app above it.
+LISTINGS = []
+
+
+def register_listings(urls) -> None:
+    if urls not in LISTINGS:
+        LISTINGS.append(urls)
 
 
 def site_url(path: str) -> str:
@@ -38,17 +33,7 @@ def site_url(path: str) -> str:
 
 
 def plan_listing_urls() -> list[str]:
-    from portal.plan.models import Department, DomainPage
-
-    urls = [site_url(reverse(name)) for name in PLAN_LISTINGS]
-    urls += [
-        site_url(reverse("plan:department", args=[key])) for key in Department.objects.values_list("key", flat=True)
-    ]
-    urls += [
-        site_url(reverse("opendata:feed_domain", args=[slug]))
-        for slug in DomainPage.objects.live().values_list("slug", flat=True)
-    ]
-    return urls
+    return [url for listing in LISTINGS for url in listing()]
 
 
 def add_with_ancestors(batch: PurgeBatch, page) -> None:
@@ -98,24 +83,18 @@ def page_deleting(sender, instance, **kwargs) -> None:
         purge(page_batch(instance))
 
 
-def indicator_reading_changed(indicator) -> None:
-    """A measurement approved, withdrawn or deleted: its indicator, the pages above it, open data."""
+def pages_changed(pages, *, with_listings: bool = True) -> None:
+    """Something shown on these pages changed (a measurement, a letter): them, the pages above them, the listings."""
     batch = PurgeBatch()
-    add_with_ancestors(batch, indicator)
-    batch.add_urls(plan_listing_urls())
+    for page in pages:
+        add_with_ancestors(batch, page)
+    if with_listings:
+        batch.add_urls(plan_listing_urls())
     purge(batch)
 
 
-def measurement_changed(sender, instance, **kwargs) -> None:
-    if instance.indicator_id:
-        indicator = Page.objects.filter(pk=instance.indicator_id).first()
-        if indicator is not None:
-            indicator_reading_changed(indicator)
-
-
-def answers_changed(sender, instance=None, **kwargs) -> None:
-    """Answers are published, withdrawn, or letters counted: the answers list and the statistics."""
-    purge(PurgeBatch([site_url(reverse(name)) for name in ANSWER_LISTINGS]))
+def urls_changed(urls) -> None:
+    purge(PurgeBatch(urls))
 
 
 def site_changed(sender, **kwargs) -> None:
@@ -124,19 +103,12 @@ def site_changed(sender, **kwargs) -> None:
 
 
 def connect() -> None:
+    """Pages and sites; the apps connect what is theirs (measurements, departments, letters) to the functions above."""
     from wagtail.models import Site
-
-    from portal.participation.models import Submission
-    from portal.plan.models import Department, Measurement
 
     page_published.connect(page_changed, dispatch_uid="pagecache-published")
     page_unpublished.connect(page_changed, dispatch_uid="pagecache-unpublished")
     post_page_move.connect(page_moved, dispatch_uid="pagecache-moved")
     pre_delete.connect(page_deleting, dispatch_uid="pagecache-page-deleting")
-    post_save.connect(measurement_changed, sender=Measurement, dispatch_uid="pagecache-measurement-save")
-    post_delete.connect(measurement_changed, sender=Measurement, dispatch_uid="pagecache-measurement-delete")
-    post_save.connect(answers_changed, sender=Submission, dispatch_uid="pagecache-submission-save")
-    post_delete.connect(answers_changed, sender=Submission, dispatch_uid="pagecache-submission-delete")
-    for model in (Site, Department):
-        post_save.connect(site_changed, sender=model, dispatch_uid=f"pagecache-{model.__name__}-save")
-        post_delete.connect(site_changed, sender=model, dispatch_uid=f"pagecache-{model.__name__}-delete")
+    post_save.connect(site_changed, sender=Site, dispatch_uid="pagecache-site-save")
+    post_delete.connect(site_changed, sender=Site, dispatch_uid="pagecache-site-delete")

@@ -82,6 +82,8 @@ def configuration(tmp_path, database_url: str) -> dict:
         "DATABASE_URL": database_url,
         "DB_CONN_MAX_AGE": "0",
         "CACHE_URL": f"filecache://{tmp_path / 'cache'}",
+        "PAGE_CACHE_SECONDS": "120",
+        "FRONTEND_CACHE_PURGE_URL": "http://varnish.internal:6081",
         "EMAIL_URL": "smtp+tls://portal:secret@mail.example.gov.cn:587",
         "DEFAULT_FROM_EMAIL": "portal@example.gov.cn",
         "CSRF_TRUSTED_ORIGINS": "https://gxfw.example.gov.cn,https://www.example.gov.cn",

@@ -34,10 +34,11 @@ def opinion(consultation, **extra):
     }
 
 
-def test_open_consultation_shows_questions_and_takes_opinions(client, consultation):
+def test_open_consultation_shows_questions_and_takes_opinions(client, consultation, django_capture_on_commit_callbacks):
     html = client.get(consultation.url).content.decode()
     assert "您认为幼儿园应建在哪里?" in html and "征集中" in html
-    response = client.post("/feedback/", opinion(consultation))
+    with django_capture_on_commit_callbacks(execute=True):  # the page cache is purged once the letter commits
+        response = client.post("/feedback/", opinion(consultation))
     assert response.status_code == 302
     submission = Submission.objects.get()
     assert submission.consultation_id == consultation.pk
