@@ -199,20 +199,9 @@ bench_wait_ok "${PATHS[0]}" 60 10
 step "machine check"
 bench_wait_quiet
 
-WATCH=("$PY" bench/cpuwatch.py --ours "$GUNICORN_PID" --ours "$POSTMASTER" --log "$RESULTS/machine.txt")
-
-# 7. Sequential latency.
-step "latency (sequential, keep-alive client)"
-timeout 180 "${WATCH[@]}" --label latency -- "$PY" bench/latency.py --base "$BASE" --requests "$REQUESTS" \
-  --json "$RESULTS/latency.json" "${PATHS[@]}" | tee "$RESULTS/latency.txt"
-
-# 8. Throughput.
-for path in "${PATHS[@]}"; do
-  step "wrk -t2 -c8 -d${DURATION}s $path"
-  name=$(echo "$path" | tr -c 'a-z0-9\n' '-' | sed 's/^-*$/home/; s/^-//; s/-$//')
-  timeout $((DURATION + 30)) "${WATCH[@]}" --label "wrk $path" -- \
-    wrk -t2 -c8 -d"${DURATION}s" --timeout 10s --latency "$BASE$path" | tee "$RESULTS/wrk-$name.txt"
-done
+# 7. Sequential latency; 8. throughput (each under cpuwatch.py: bench/lib.sh).
+bench_latency "${PATHS[@]}"
+bench_wrk "${PATHS[@]}"
 bench_stop_gunicorn
 
 # 9. Figures.

@@ -27,7 +27,7 @@
 #   bench_pg_database, bench_load_plan [--staff] [--no-search], bench_load_demo_corpus N (search benchmark)
 #   bench_prod_env (then adds to PROD_ENV), bench_collectstatic, bench_free_port
 # and for each server: bench_gunicorn_start ARGS…, bench_wait_ok PATH SECONDS TIMEOUT,
-# bench_wait_quiet [LABEL], bench_stop_gunicorn.
+# bench_wait_quiet [LABEL], bench_latency PATH…, bench_wrk PATH…, bench_stop_gunicorn.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -208,6 +208,28 @@ while time.monotonic() < deadline:
         time.sleep(0.2)
 sys.exit(1)
 EOF
+}
+
+# The measurements of a running server (GUNICORN_PID, POSTMASTER, BASE, REQUESTS, DURATION), each under
+# cpuwatch.py, which tells how much CPU other work took meanwhile (into $RESULTS/machine.txt).
+bench_watch() { WATCH=("$PY" bench/cpuwatch.py --ours "$GUNICORN_PID" --ours "$POSTMASTER" --log "$RESULTS/machine.txt"); }
+
+bench_latency() {  # PATH…: sequential latency (bench/latency.py) into $RESULTS/latency.{txt,json}
+  bench_watch
+  step "latency (sequential, keep-alive client)"
+  timeout 180 "${WATCH[@]}" --label latency -- "$PY" bench/latency.py --base "$BASE" --requests "$REQUESTS" \
+    --json "$RESULTS/latency.json" "$@" | tee "$RESULTS/latency.txt"
+}
+
+bench_wrk() {  # PATH…: wrk -t2 -c8 --latency on each, into $RESULTS/wrk-<path>.txt
+  local path name
+  bench_watch
+  for path in "$@"; do
+    step "wrk -t2 -c8 -d${DURATION}s $path"
+    name=$(echo "$path" | tr -c 'a-z0-9\n' '-' | sed 's/^-*$/home/; s/^-//; s/-$//')
+    timeout $((DURATION + 30)) "${WATCH[@]}" --label "wrk $path" -- \
+      wrk -t2 -c8 -d"${DURATION}s" --timeout 10s --latency "$BASE$path" | tee "$RESULTS/wrk-$name.txt"
+  done
 }
 
 bench_stop_gunicorn() {

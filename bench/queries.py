@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 os.environ.setdefault("DEBUG", "False")
+os.environ["PAGE_CACHE_SECONDS"] = "0"  # the views' own queries: the page cache would answer with none
 
 DEFAULT_PATHS = ["/", "/education/", "/employment/", "/education/task-1/edu-01/"]
 TARGET = 15  # the most queries a public page may run (bench/README.md)

@@ -29,6 +29,7 @@ bench_load_plan --staff
 
 # 4. Production settings for everything the server does.
 bench_prod_env
+PROD_ENV+=(PAGE_CACHE_SECONDS=0)  # this benchmark measures the views; bench/cache.sh measures the page cache
 bench_collectstatic
 
 # 5. Queries per page, in-process, before the server runs (its growth test writes and rolls back).
@@ -43,21 +44,9 @@ bench_wait_ok / 30 5
 step "machine check"
 bench_wait_quiet
 
-# Each measurement runs under cpuwatch.py, which tells how much CPU other work took meanwhile.
-WATCH=("$PY" bench/cpuwatch.py --ours "$GUNICORN_PID" --ours "$POSTMASTER" --log "$RESULTS/machine.txt")
-
-# 7. Sequential latency.
-step "latency (sequential, keep-alive client)"
-timeout 180 "${WATCH[@]}" --label latency -- "$PY" bench/latency.py --base "$BASE" --requests "$REQUESTS" \
-  --json "$RESULTS/latency.json" "${PATHS[@]}" | tee "$RESULTS/latency.txt"
-
-# 8. Throughput.
-for path in "${WRK_PATHS[@]}"; do
-  step "wrk -t2 -c8 -d${DURATION}s $path"
-  name=$(echo "$path" | tr -c 'a-z0-9\n' '-' | sed 's/^-*$/home/; s/^-//; s/-$//')
-  timeout $((DURATION + 30)) "${WATCH[@]}" --label "wrk $path" -- \
-    wrk -t2 -c8 -d"${DURATION}s" --timeout 10s --latency "$BASE$path" | tee "$RESULTS/wrk-$name.txt"
-done
+# 7. Sequential latency; 8. throughput (each under cpuwatch.py: bench/lib.sh).
+bench_latency "${PATHS[@]}"
+bench_wrk "${WRK_PATHS[@]}"
 
 # 9. Figures.
 step "figures"
