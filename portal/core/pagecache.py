@@ -13,10 +13,10 @@ of the key (below).
 Why not Django's cache middleware: it caches by the Vary headers, so the session cookie that SessionMiddleware
 names in Vary makes one entry per visitor, and it has no way to purge one URL short of its private key
 functions. Here the key is the page's URL plus what the page really varies by (text size, gzip, language),
-under two version stamps read in one round trip: the site's and the path's. Purging a path writes a new stamp,
-which orphans every variant of it (query strings included); orphans expire after PAGE_CACHE_SECONDS.
-Stamps are times rather than counters, and a missing stamp is written before use, so a stamp the cache
-evicted can never bring back an older entry.
+and each entry is kept with two version stamps, the site's and the path's, read with it in one round trip.
+Purging a path writes a new stamp, so every variant of it (query strings included) stops matching and is
+made again. Stamps are times rather than counters, and a missing stamp is written before use, so a stamp the
+cache evicted can never make an older entry match again.
 
 Purges come from portal/core/purging.py, which tells Wagtail's frontend cache (a CDN or Varnish in
 front, WAGTAILFRONTENDCACHE) the same URLs.
@@ -67,20 +67,23 @@ def variant(request) -> str:
     return f"{size}.{gzip}.{get_language_from_request(request, check_path=True)}"
 
 
-def stamps(path: str) -> str:
-    keys = [SITE_STAMP, path_stamp_key(path)]
-    cache = store()
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            cache.add(key, time.time_ns(), None)
-            found[key] = cache.get(key)
-    return ".".join(str(found[key]) for key in keys)
-
-
 def page_key(request) -> str:
     url = hashlib.md5(request.build_absolute_uri().encode()).hexdigest()
-    return f"{PREFIX}:page:{stamps(request.path)}:{variant(request)}:{url}"
+    return f"{PREFIX}:page:{variant(request)}:{url}"
+
+
+def lookup(request) -> tuple[str, str, object]:
+    """(key, stamps, kept response or None) in one round trip: the page and both stamps read together."""
+    key, stamp_keys = page_key(request), [SITE_STAMP, path_stamp_key(request.path)]
+    cache = store()
+    found = cache.get_many([key, *stamp_keys])
+    for stamp_key in stamp_keys:
+        if stamp_key not in found:
+            cache.add(stamp_key, time.time_ns(), None)
+            found[stamp_key] = cache.get(stamp_key)
+    stamp = ".".join(str(found[stamp_key]) for stamp_key in stamp_keys)
+    kept_stamp, response = found.get(key) or ("", None)
+    return key, stamp, response if kept_stamp == stamp else None
 
 
 def is_keepable(response) -> bool:
@@ -112,15 +115,15 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True)
             response[STATUS_HEADER] = "skip"
             return response
-        key = page_key(request)
-        cached = store().get(key)
+        key, stamp, cached = lookup(request)
         if cached is not None:
             return mark(cached, "hit")
         response = self.get_response(request)
         if not is_keepable(response):
             response[STATUS_HEADER] = "skip"
             return response
-        store().set(key, response, settings.PAGE_CACHE_SECONDS)
+        # Kept with the stamps it was made under: a purge changes a stamp, and the entry no longer matches.
+        store().set(key, (stamp, response), settings.PAGE_CACHE_SECONDS)
         return mark(response, "miss")
 
 
