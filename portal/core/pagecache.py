@@ -18,6 +18,11 @@ Purging a path writes a new stamp, so every variant of it (query strings include
 made again. Stamps are times rather than counters, and a missing stamp is written before use, so a stamp the
 cache evicted can never make an older entry match again.
 
+Where it stands (MIDDLEWARE): right after SecurityMiddleware, which must first send plain HTTP to HTTPS, and
+outside the middlewares that add the Permissions-Policy and CSP headers. Those headers are the same for every
+visitor (there is no CSP nonce), so they are kept with the page and a hit does not build them again; with them,
+a hit costs about what WhiteNoise's static file does (bench/cache.sh).
+
 Purges come from portal/core/purging.py, which tells Wagtail's frontend cache (a CDN or Varnish in
 front, WAGTAILFRONTENDCACHE) the same URLs.
 """
@@ -58,6 +63,11 @@ def is_public_request(request) -> bool:
         and CookieStorage.cookie_name not in request.COOKIES
         and not request.path_info.startswith(tuple(settings.PAGE_CACHE_SKIP_PATHS))
     )
+
+
+def is_file_request(request) -> bool:
+    """Static files and media: WhiteNoise (further in) serves them with their own long-lived headers."""
+    return request.path_info.startswith((settings.STATIC_URL, settings.MEDIA_URL))
 
 
 def variant(request) -> str:
@@ -109,6 +119,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if is_file_request(request):
+            return self.get_response(request)
         if not settings.PAGE_CACHE_SECONDS or not is_public_request(request):
             response = self.get_response(request)
             if settings.SESSION_COOKIE_NAME in request.COOKIES or request.method not in ("GET", "HEAD"):

@@ -55,14 +55,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that a plain-HTTP request is redirected to HTTPS rather than answered from the cache.
     "django.middleware.security.SecurityMiddleware",
+    # Anonymous readers get public pages from the shared cache, before sessions, sites or the database.
+    # It stands outside the header middlewares below, so a kept page is kept with their headers (neither
+    # varies by visitor: there is no CSP nonce) and a hit does not build them again.
+    "portal.core.pagecache.PageCacheMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "portal.core.csp.PortalCSPMiddleware",
     # Control characters leave the query string before any view reads it (PostgreSQL refuses NUL).
     "portal.core.inputs.ControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous readers get public pages from the shared cache, before sessions, sites or the database.
-    "portal.core.pagecache.PageCacheMiddleware",
     "portal.core.pagecache.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -208,3 +208,20 @@ def test_the_cache_can_be_turned_off(reader, settings):
 def test_the_session_cookie_name_is_what_decides(reader):
     reader.cookies[settings.SESSION_COOKIE_NAME] = "not-a-session"
     assert get(reader, "/")["X-Page-Cache"] == "skip"
+
+
+def test_a_kept_page_carries_the_same_security_headers_as_when_it_was_made(reader):
+    """The page cache stands outside the header middlewares: a hit is the kept response with their headers."""
+    made = get(reader, "/employment/")
+    kept = get(reader, "/employment/")
+    assert kept["X-Page-Cache"] == "hit"
+    for header in ("Content-Security-Policy", "Permissions-Policy", "X-Content-Type-Options", "Referrer-Policy"):
+        assert kept[header] == made[header], header
+
+
+def test_static_files_keep_their_own_headers_and_never_touch_the_cache(reader):
+    editor = VerifiedClient()
+    editor.force_login(staff("editor1", EDITORS))
+    for client in (reader, editor):
+        response = client.get("/static/css/site.css")
+        assert "X-Page-Cache" not in response and "private" not in response.get("Cache-Control", "")
