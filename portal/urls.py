@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("text-size/", core_views.text_size, name="text_size"),
+    path("care-mode/", core_views.care_mode, name="care_mode"),
     path("", include("portal.opendata.urls")),
     path("plan/", include("portal.plan.urls")),
     path("search/", include("search.urls")),

@@ -8,7 +8,7 @@ What is kept: a 200 response that sets no cookie and that its view did not mark 
 (`never_cache` on the forms' own pages). A response that sets a cookie may carry something of that
 visitor's (a CSRF token, a receipt), so it is never kept. Pages keep nothing per visitor: the
 citizens' forms carry no CSRF token (portal/core/origin.py says why), and the text size is a variant
-of the key (below).
+of the key (below), and so is 适老化 mode.
 
 Why not Django's cache middleware: it caches by the Vary headers, so the session cookie that SessionMiddleware
 names in Vary makes one entry per visitor, and it has no way to purge one URL short of its private key
@@ -39,7 +39,7 @@ from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language_from_request
 
-from .context_processors import TEXT_SIZE_COOKIE
+from .context_processors import display_choices
 
 PREFIX = "pagecache"
 SITE_STAMP = f"{PREFIX}:site"
@@ -72,7 +72,8 @@ def is_file_request(request) -> bool:
 
 def variant(request) -> str:
     """What a public page differs by besides its URL."""
-    size = "large" if request.COOKIES.get(TEXT_SIZE_COOKIE) == "large" else "normal"
+    large_text, care_mode = display_choices(request)
+    size = "care" if care_mode else "large" if large_text else "normal"
     gzip = "gz" if "gzip" in request.headers.get("Accept-Encoding", "") else "id"
     return f"{size}.{gzip}.{get_language_from_request(request, check_path=True)}"
 

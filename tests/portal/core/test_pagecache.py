@@ -225,3 +225,12 @@ def test_static_files_keep_their_own_headers_and_never_touch_the_cache(reader):
     for client in (reader, editor):
         response = client.get("/static/css/site.css")
         assert "X-Page-Cache" not in response and "private" not in response.get("Cache-Control", "")
+
+
+def test_care_mode_is_its_own_variant_and_works_from_the_cache(reader):
+    care = Client()
+    care.cookies["care_mode"] = "on"
+    for _ in range(2):
+        assert 'class="text-large care-mode"' in get(care, "/employment/").content.decode()
+        assert 'class="text-large care-mode"' not in get(reader, "/employment/").content.decode()
+    assert get(care, "/employment/")["X-Page-Cache"] == "hit"
