@@ -78,7 +78,12 @@ def test_no_serious_accessibility_problem_on_any_public_page_in_any_mode(site, b
         context, popups = open_as(browser, site, mode, width)
         page = context.new_page()
         dialogs = []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+        def refuse(dialog, seen=dialogs):
+            seen.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", refuse)
         for url in urls:
             page.goto(site.url + url)
             found = serious_violations(page)
