@@ -234,3 +234,18 @@ def test_care_mode_is_its_own_variant_and_works_from_the_cache(reader):
         assert 'class="text-large care-mode"' in get(care, "/employment/").content.decode()
         assert 'class="text-large care-mode"' not in get(reader, "/employment/").content.decode()
     assert get(care, "/employment/")["X-Page-Cache"] == "hit"
+
+
+def test_deleting_a_page_purges_the_pages_above_it_once_per_page_deleted(reader, commits, monkeypatch):
+    from portal.core import purging
+
+    domain = DomainPage.objects.get(slug="employment")
+    task = domain.get_children().live().first().specific
+    get(reader, domain.url)
+    batched, page_batch = [], purging.page_batch
+    monkeypatch.setattr(purging, "page_batch", lambda page: (batched.append(page.pk), page_batch(page))[1])
+    deleted = set(task.get_descendants(inclusive=True).values_list("pk", flat=True))
+    commits(task.delete)
+    # Once per page: Wagtail unpublishes each live page it deletes, and that purge is the only one.
+    assert sorted(batched) == sorted(deleted)
+    assert task.title not in get(reader, domain.url).content.decode()
