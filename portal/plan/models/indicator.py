@@ -130,7 +130,7 @@ class IndicatorPage(AncestryMixin, TitleSuffixesMixin, Page):
         context.update(
             section=self.cached_ancestors[-1].specific,
             roles=self.responsible_roles(),
-            chart=line_chart(self, width=640, height=260),
+            chart=line_chart(self),
         )
         return context
 
