@@ -27,10 +27,11 @@ HEIGHT_REM = 15
 EM_Y = FONT_REM / HEIGHT_REM * 100
 
 # The places a chart is read, each named by the class that hides a label there (site.css): a phone's
-# narrowest column and the narrowest column of a wider screen, in normal and 大字号 text. Width in px.
+# column (a 352 px screen and wider; 360-390 px phones are the common ones) and the narrowest column of a
+# wider screen (40em and up), in normal and 大字号 text. Width of the chart and size of its text, in px.
 DISPLAYS = {
-    "pn": (288, 13.0),
-    "pl": (288, 16.25),
+    "pn": (320, 13.0),
+    "pl": (320, 16.25),
     "wn": (600, 13.0),
     "wl": (600, 16.25),
 }
@@ -41,12 +42,12 @@ WORST = "pl"  # narrowest and largest: a label placed for it fits everywhere
 X_START, X_END = 12.0, 96.0
 PLOT_TOP, PLOT_BOTTOM = 10.0, 82.0
 MAX_TICKS = 5
-LABEL_GAP_EM = 0.8  # space kept between two date labels
+LABEL_GAP_EM = 0.5  # space kept between two date labels
 
 
 def text_width_em(text: str) -> float:
     """A generous estimate of a label's width in em: Chinese characters are square, digits and Latin narrower."""
-    return sum(1.0 if ord(char) > 0x2E80 else 0.62 for char in text)
+    return sum(1.0 if ord(char) > 0x2E80 else 0.58 for char in text)
 
 
 def nice_step(span: Decimal, intervals: int) -> Decimal:
