@@ -77,9 +77,10 @@ def in_script(url: str, language: str | None = None) -> str:
 
     Query and fragment are kept; a URL outside i18n_patterns (admin, documents) comes back unchanged. The URL is
     resolved decoded, since a percent-encoded slug matches no pattern."""
+    target = language or translation.get_language() or settings.LANGUAGE_CODE
     decoded = unquote(url)
-    with translation.override(language_of(urlsplit(decoded).path)):
-        return translate_url(decoded, language or translation.get_language() or settings.LANGUAGE_CODE)
+    with translation.override(language_of(urlsplit(decoded).path)):  # resolved in its own language, then reversed
+        return translate_url(decoded, target)
 
 
 class TraditionalScriptMiddleware:
