@@ -187,6 +187,12 @@ def test_search_accepts_traditional_input_and_answers_in_traditional(reader, dat
     assert results and results[0]["url"].startswith("/zh-hant/")
 
 
+def test_the_lean_dictionaries_convert_the_plan_as_opencc_s2hk_does():
+    import opencc
+
+    assert to_traditional(SOURCE_TEXT) == opencc.OpenCC("s2hk").convert(SOURCE_TEXT).replace("衞", "衛")
+
+
 def test_typed_text_and_values_are_never_converted():
     html = '<p>卫生</p><input name="q" value="卫生"><textarea name="c">医疗\n卫生</textarea><a lang="zh-Hans">简体</a>'
     assert html_to_traditional(html) == (
