@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from portal.core.script import in_script
+
 from . import chinese, concepts, documents, fallback
 from .records import KIND_BOOST, KIND_LABELS, sample_doc_ids
 from .snippets import make_snippet
@@ -239,7 +241,8 @@ class PortalSearch:
         return response
 
     def _hit(self, doc_id, title, url, kind, domain, body, date) -> Hit:
-        return Hit(title, url, kind, domain or "", make_snippet(body or "", self.plan), date, doc_id)
+        # Indexed as the simplified page's URL: a reader of /zh-hant/search/ is sent to the traditional page.
+        return Hit(title, in_script(url), kind, domain or "", make_snippet(body or "", self.plan), date, doc_id)
 
     def _weak(self, total: int, first) -> bool:
         """Few results, or a best result that does not hold every concept of the query (by relevance: in
@@ -388,7 +391,7 @@ def autocomplete(prefix: str, limit: int = 8) -> list[dict]:
                 break
             if entry.title not in seen:
                 seen.add(entry.title)
-                suggestions.append({"label": entry.title, "url": entry.url, "type": entry.kind})
+                suggestions.append({"label": entry.title, "url": in_script(entry.url), "type": entry.kind})
     if len(suggestions) < limit:
         more = [w for w in chinese.complete_term(text, limit=limit) if w not in seen]
         suggestions += [{"label": w, "url": None, "type": "term"} for w in more[: limit - len(suggestions)]]

@@ -37,8 +37,9 @@ from django.core.cache import caches
 from django.db import transaction
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language_from_request
+from django.utils.translation import get_language_from_path
 
+from . import script
 from .context_processors import display_choices
 
 PREFIX = "pagecache"
@@ -55,13 +56,23 @@ def path_stamp_key(path: str) -> str:
     return f"{PREFIX}:path:{hashlib.md5(unquote(path).encode()).hexdigest()}"
 
 
+def unprefixed(path: str) -> str:
+    """/zh-hant/search/ → /search/: the page a path is, whichever script it is read in."""
+    prefix = get_language_from_path(path)
+    return path[len(prefix) + 1 :] if prefix else path
+
+
+def is_skipped(request) -> bool:
+    return unprefixed(request.path_info).startswith(tuple(settings.PAGE_CACHE_SKIP_PATHS))
+
+
 def is_public_request(request) -> bool:
     """A reader without a session or a pending message, reading: nothing of theirs can be on the page."""
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
-        and not request.path_info.startswith(tuple(settings.PAGE_CACHE_SKIP_PATHS))
+        and not is_skipped(request)
     )
 
 
@@ -71,11 +82,11 @@ def is_file_request(request) -> bool:
 
 
 def variant(request) -> str:
-    """What a public page differs by besides its URL."""
+    """What a public page differs by besides its URL (the language is in the URL too; named here for clarity)."""
     large_text, care_mode = display_choices(request)
     size = "care" if care_mode else "large" if large_text else "normal"
     gzip = "gz" if "gzip" in request.headers.get("Accept-Encoding", "") else "id"
-    return f"{size}.{gzip}.{get_language_from_request(request, check_path=True)}"
+    return f"{size}.{gzip}.{script.language_of(request.path_info)}"
 
 
 def page_key(request) -> str:
@@ -149,11 +160,7 @@ class PublicGZipMiddleware(GZipMiddleware):
     """
 
     def process_response(self, request, response):
-        if (
-            settings.SESSION_COOKIE_NAME in request.COOKIES
-            or response.cookies
-            or request.path_info.startswith(tuple(settings.PAGE_CACHE_SKIP_PATHS))
-        ):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or response.cookies or is_skipped(request):
             return response
         return super().process_response(request, response)
 
@@ -169,6 +176,11 @@ def purge_paths(paths) -> None:
         store().set_many({path_stamp_key(path): now for path in paths}, None)
 
     transaction.on_commit(stamp)
+
+
+def script_twins(url: str) -> set[str]:
+    """…/health/ → {…/health/, …/zh-hant/health/}: a page is shown in every script, each kept apart."""
+    return {url} | {script.in_script(url, code) for code, _name in settings.LANGUAGES}
 
 
 def purge_site() -> None:

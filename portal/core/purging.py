@@ -59,9 +59,12 @@ def page_batch(page) -> PurgeBatch:
 
 
 def purge(batch: PurgeBatch) -> None:
-    pagecache.purge_paths(batch.urls)
+    # Each URL in every script (/health/ and /zh-hant/health/). Wagtail's WAGTAILFRONTENDCACHE_LANGUAGES cannot do
+    # it: it rewrites a prefix the URL already has, and our default language has none.
+    urls = {twin for url in batch.urls for twin in pagecache.script_twins(url)}
+    pagecache.purge_paths(urls)
     if getattr(settings, "WAGTAILFRONTENDCACHE", None):
-        urls = list(batch.urls)
+        urls = list(urls)
         transaction.on_commit(lambda: PurgeBatch(urls).purge())
 
 

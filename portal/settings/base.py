@@ -68,7 +68,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.core.pagecache.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # zh-hant for /zh-hant/… only (i18n_patterns without a prefix for the default), then that page in traditional
+    # characters: inside the page cache and gzip, so both keep and compress the converted page.
     "django.middleware.locale.LocaleMiddleware",
+    "portal.core.script.TraditionalScriptMiddleware",
     "django.middleware.common.CommonMiddleware",
     # A database that cannot be reached answers 503 with Retry-After, never a 500.
     "portal.core.outage.DatabaseOutageMiddleware",
@@ -163,7 +166,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文")]
+# One content tree in simplified characters; /zh-hant/… serves every public page converted to traditional ones
+# (portal/core/script.py). The URLs of the default language carry no prefix.
+LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]
+# The admin reverses public URLs (view live, purges, mail) in its user's language, and a language outside LANGUAGES
+# would become a prefix no URL answers (/en/health/): staff choose among the site's own.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
