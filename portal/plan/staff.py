@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
+    Task,
     Workflow,
     WorkflowContentType,
     WorkflowPage,
@@ -22,6 +23,10 @@ from .models import Department, HomePage, Measurement, Phase
 EDITORS = "部门编辑"
 OFFICE = "领导小组办公室"
 WORKFLOW = "两级审核"
+
+# Wagtail's migrations start every project with this workflow and task (for its Moderators group, on the root
+# page). Ours replaces them; left unused, they only put an English name into staff's lists and reports.
+WAGTAIL_STARTER_WORKFLOW = "Moderators approval"
 
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
 OFFICE_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
@@ -76,4 +81,6 @@ def setup_staff() -> list[str]:
     WorkflowContentType.objects.update_or_create(
         content_type=ContentType.objects.get_for_model(Measurement), defaults={"workflow": workflow}
     )
+    Workflow.objects.filter(name=WAGTAIL_STARTER_WORKFLOW, workflow_states__isnull=True).delete()
+    Task.objects.filter(name=WAGTAIL_STARTER_WORKFLOW, task_states__isnull=True).delete()
     return [f"工作组:{EDITORS}、{OFFICE}", f"审核流程:{WORKFLOW}(页面与监测数据)"]
