@@ -4,6 +4,7 @@ The visible text is what a browser draws: the page parsed, scripts, styles, temp
 dropped, attributes ignored, but an icon's <title> kept (a screen reader and the tooltip both read it).
 """
 
+import json
 import re
 
 import pytest
@@ -11,9 +12,11 @@ from bs4 import BeautifulSoup
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.urls import reverse
 
 from portal.plan.models import HomePage, IndicatorPage, Measurement
 from portal.plan.staff import EDITORS, OFFICE
+from portal.updates.models import UpdateIndexPage
 from tests.factories.participation import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +52,8 @@ def staff(role: str):
 
 
 def staff_pages() -> list[str]:
-    """Dashboard, explorer, page edit, the letters' queue and a letter, our snippets and listings, reports and
-    the workflow's tasks."""
+    """Dashboard, explorer, page edit and create, the letters' queue and a letter, our snippets and listings
+    (with their create forms), reports and the workflow's tasks."""
     home = HomePage.objects.get()
     indicator = IndicatorPage.objects.get(code="edu-01")
     letter = SubmissionFactory()
@@ -62,12 +65,14 @@ def staff_pages() -> list[str]:
         f"/admin/pages/{home.pk}/edit/",
         f"/admin/pages/{indicator.pk}/edit/",
         f"/admin/pages/{indicator.pk}/history/",
+        f"/admin/pages/add/updates/updatepage/{UpdateIndexPage.objects.get().pk}/",
         "/admin/pages/search/?q=教育",
         "/admin/submissions/",
         f"/admin/submissions/edit/{letter.pk}/",
         f"/admin/submissions/inspect/{letter.pk}/",
         "/admin/snippets/plan/measurement/",
         f"/admin/snippets/plan/measurement/edit/{measurement.pk}/",
+        "/admin/snippets/plan/measurement/add/",
         "/admin/snippets/plan/department/",
         "/admin/snippets/plan/phase/",
         "/admin/snippets/plan/sourcedocument/",
@@ -75,6 +80,7 @@ def staff_pages() -> list[str]:
         "/admin/snippets/search/synonym/",
         "/admin/snippets/search/recommendedterm/",
         "/admin/reply_templates/",
+        "/admin/reply_templates/new/",
         "/admin/evaluation_reports/",
         "/admin/search/zero-results/",
         "/admin/reports/locked/",
@@ -101,3 +107,12 @@ def test_every_admin_page_a_role_uses_is_in_chinese(client, role):
         if found:
             english[url] = found
     assert not english, "\n".join(f"{url}: {', '.join(words)}" for url, words in english.items())
+
+
+def test_the_admins_scripts_get_their_words_in_chinese_too(client):
+    """Wagtail's jsi18n catalog (autosave, the block editor, the sidebar's "(New)"): the strings its zh_Hans lacks
+    come from locale_wagtail/zh_Hans/LC_MESSAGES/djangojs.po."""
+    client.force_login(staff("editor"))
+    catalog = client.get(reverse("wagtailadmin_javascript_catalog")).content.decode()
+    for english, chinese in [("Changes have been autosaved.", "修改已自动保存。"), ("(New)", "(新)")]:
+        assert f"{json.dumps(english)}: {json.dumps(chinese)}" in catalog
