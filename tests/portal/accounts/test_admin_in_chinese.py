@@ -14,6 +14,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
 from portal.plan.models import HomePage, IndicatorPage, Measurement
 from portal.plan.staff import EDITORS, OFFICE
 from portal.updates.models import UpdateIndexPage
@@ -107,6 +109,19 @@ def test_every_admin_page_a_role_uses_is_in_chinese(client, role):
         if found:
             english[url] = found
     assert not english, "\n".join(f"{url}: {', '.join(words)}" for url, words in english.items())
+
+
+def test_a_page_that_cannot_be_saved_says_so_in_chinese(client):
+    """Error states the walk's GETs never reach: a save with a field missing, and autosave's answer to it."""
+    client.force_login(staff("editor"))
+    home = HomePage.objects.get()
+    url = reverse("wagtailadmin_pages:edit", args=[home.pk])
+    data = nested_form_data({"title": "", "slug": home.slug, "intro": "", "comments": inline_formset([])})
+    text = visible_text(client.post(url, data).content.decode())
+    assert "页面有填写错误,未能保存。" in text
+    assert not ENGLISH_RE.search(text), ENGLISH_RE.findall(text)
+    autosave = client.post(url, data, HTTP_ACCEPT="application/json").json()
+    assert not re.search("[A-Za-z]{2,}", autosave["error_message"]), autosave
 
 
 def test_the_admins_scripts_get_their_words_in_chinese_too(client):
