@@ -8,6 +8,7 @@ reach the admin.
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 
+from wagtail.admin.localization import get_available_admin_languages
 from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
@@ -17,6 +18,7 @@ from wagtail.models import (
     WorkflowPage,
     WorkflowTask,
 )
+from wagtail.users.models import UserProfile
 
 from .models import Department, HomePage, Measurement, Phase
 
@@ -82,5 +84,10 @@ def setup_staff() -> list[str]:
         content_type=ContentType.objects.get_for_model(Measurement), defaults={"workflow": workflow}
     )
     Workflow.objects.filter(name=WAGTAIL_STARTER_WORKFLOW, workflow_states__isnull=True).delete()
+    # Wagtail writes a staff member's mail and admin in their profile's language: one chosen before the admin
+    # offered only Chinese (WAGTAILADMIN_PERMITTED_LANGUAGES) would keep them in English, so it goes back to the
+    # site's language.
+    permitted = [code for code, _name in get_available_admin_languages()]
+    UserProfile.objects.exclude(preferred_language__in=["", *permitted]).update(preferred_language="")
     Task.objects.filter(name=WAGTAIL_STARTER_WORKFLOW, task_states__isnull=True).delete()
     return [f"工作组:{EDITORS}、{OFFICE}", f"审核流程:{WORKFLOW}(页面与监测数据)"]
