@@ -169,9 +169,11 @@ LANGUAGE_CODE = "zh-hans"
 # One content tree in simplified characters; /zh-hant/… serves every public page converted to traditional ones
 # (portal/core/script.py). The URLs of the default language carry no prefix.
 LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]
-# The admin reverses public URLs (view live, purges, mail) in its user's language, and a language outside LANGUAGES
-# would become a prefix no URL answers (/en/health/): staff choose among the site's own.
-WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Staff work in simplified Chinese only. The admin reverses public URLs (view live, purges, mail) in its user's
+# language, so a language outside LANGUAGES would become a prefix no URL answers (/en/health/); and Wagtail writes
+# each one's workflow mail in the language of their profile, which must be one the portal has words for
+# (locale_wagtail/ fills Wagtail's zh_Hans gaps only).
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES[:1]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -216,9 +218,6 @@ def env_site_url(name: str, **default) -> str:
 SITE_URL = env_site_url("SITE_URL", default="http://127.0.0.1:8000")
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=SITE_URL)
 WAGTAIL_I18N_ENABLED = False
-# Staff work in Chinese, and Wagtail writes each one's workflow mail in the language of their admin profile: an
-# admin offered only the site's language cannot be switched to one the portal has no words for.
-WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
