@@ -96,7 +96,7 @@ def page_doc_id(page) -> str:
 
 def sample_doc_ids(doc_ids) -> set[str]:
     """Which of these records show sample data: an indicator whose latest published value is sample data
-    (its record quotes that value), a demo progress update. Two small queries for a page of hits."""
+    (its record quotes that value), a demo progress update. One query for a page of hits, whatever its size."""
     from portal.plan.models import IndicatorReading
     from portal.updates.models import UpdatePage
 
@@ -104,8 +104,8 @@ def sample_doc_ids(doc_ids) -> set[str]:
     if not pks:
         return set()
     indicators = IndicatorReading.objects.filter(indicator_id__in=pks, count__gt=0, latest_is_sample=True)
-    samples = set(indicators.values_list("indicator_id", flat=True))
-    samples |= set(UpdatePage.objects.filter(pk__in=pks, is_sample=True).values_list("pk", flat=True))
+    updates = UpdatePage.objects.filter(pk__in=pks, is_sample=True)
+    samples = indicators.values_list("indicator_id", flat=True).union(updates.values_list("pk", flat=True))
     return {f"page:{pk}" for pk in samples}
 
 
