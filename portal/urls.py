@@ -1,4 +1,4 @@
-"""Root URLs: admin, the plan's own views, open data, feeds, then Wagtail's page tree."""
+"""Root URLs: admin, the plan's own views, open data, feeds, the site maps and robots.txt, then Wagtail's page tree."""
 
 from django.conf import settings
 from django.urls import include, path
@@ -17,6 +17,7 @@ urlpatterns = [
     path("plan/", include("portal.plan.urls")),
     path("search/", include("search.urls")),
     path("feedback/", include("portal.participation.urls")),
+    path("", include("portal.about.urls")),
 ]
 
 if settings.DEBUG:

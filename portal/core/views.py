@@ -5,7 +5,7 @@ from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
-from .context_processors import TEXT_SIZE_COOKIE
+from .context_processors import TEXT_SIZE_COOKIE, TEXT_SIZE_MAX_AGE
 
 
 @require_GET
@@ -17,6 +17,6 @@ def text_size(request):
     response = HttpResponseRedirect(target)
     # Not httponly: site.js switches the size in place and writes the same cookie.
     response.set_cookie(
-        TEXT_SIZE_COOKIE, size, max_age=365 * 24 * 3600, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE
+        TEXT_SIZE_COOKIE, size, max_age=TEXT_SIZE_MAX_AGE, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE
     )
     return response
