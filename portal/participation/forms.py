@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django import forms
+from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Left, Length
 from django.utils.translation import gettext_lazy as _
@@ -233,8 +234,14 @@ class SiteErrorForm(CitizenFormMixin, forms.ModelForm):
 
     def submission_data(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
-        # The queue lists letters by title: the report's is the page it concerns.
-        title = _("网站找错:%(url)s") % {"url": data["page_url"]}
+        # The queue lists letters by title: the report's is the page it concerns, by its path when it is ours
+        # (short enough for a receipt on a phone).
+        page = (
+            data["page_url"].removeprefix(settings.SITE_URL)
+            if data["page_url"].startswith(settings.SITE_URL + "/")
+            else data["page_url"]
+        )
+        title = _("网站找错:%(url)s") % {"url": page}
         return {**data, "kind": Submission.Kind.SITE_ERROR, "title": title[:100]}
 
 
