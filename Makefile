@@ -81,6 +81,8 @@ clean:
 # The source strings are Simplified Chinese, so msgen copies each msgid to its msgstr (built afresh each
 # time, so msgmerge never carries a similar old string over as a fuzzy guess); the compiled
 # catalog lets every lookup resolve at once instead of walking Django's fallback chain.
+# locale_wagtail/ (Wagtail's admin strings its zh_Hans catalog lacks, in Chinese by hand) is another LOCALE_PATHS
+# entry: compilemessages compiles it too, and nothing here rewrites it.
 messages: venv
 	rm -f locale/zh_Hans/LC_MESSAGES/django.po  # no fuzzy matches from old entries: every msgstr is its msgid
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=bench --ignore=tests -v0

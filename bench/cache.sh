@@ -14,7 +14,7 @@ DB=portal_bench
 DURATION="${BENCH_DURATION:-8}"
 REQUESTS="${BENCH_REQUESTS:-200}"
 FIFTY=/bench-fifty/
-PATHS=(/ /employment/ /education/task-1/edu-01/ "$FIFTY")
+PATHS=(/ /employment/ /zh-hant/employment/ /education/task-1/edu-01/ "$FIFTY")
 STATIC=/static/css/site.css
 bench_results "cache-$(date +%Y%m%d-%H%M%S)"
 

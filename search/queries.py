@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from portal.core.script import in_script
+
 from . import chinese, concepts, documents, fallback
-from .records import KIND_BOOST, KIND_LABELS
+from .records import KIND_BOOST, KIND_LABELS, sample_doc_ids
 from .snippets import make_snippet
 
 MAX_QUERY_LENGTH = 100
@@ -119,6 +121,9 @@ class Hit:
     domain: str
     snippet: SafeString
     date: datetime | None
+    doc_id: str = ""
+    # Shows sample data (an indicator's latest value, a demo update): labelled 示例数据 wherever it is listed.
+    is_sample: bool = False
 
     @property
     def kind_label(self) -> str:
@@ -132,6 +137,7 @@ class Hit:
             "domain": self.domain,
             "snippet": str(self.snippet),
             "date": timezone.localtime(self.date).strftime("%Y-%m-%d %H:%M") if self.date else None,
+            "is_sample": self.is_sample,
         }
 
 
@@ -212,6 +218,15 @@ class PortalSearch:
         return response
 
     def _run(self) -> SearchResponse:
+        response = self._search()
+        # Whether a hit shows sample data is read now, not from the index: a sample value replaced by a
+        # real one is then unlabelled at once, without waiting for the page to be indexed again.
+        samples = sample_doc_ids([hit.doc_id for hit in response.hits])
+        for hit in response.hits:
+            hit.is_sample = hit.doc_id in samples
+        return response
+
+    def _search(self) -> SearchResponse:
         if not self.plan.groups():
             return SearchResponse(params=self.params)
         url = settings.ELASTICSEARCH_URL
@@ -225,8 +240,9 @@ class PortalSearch:
             response.notice = _("全文检索服务暂时不可用,当前为简化搜索,排序与筛选可能不够精确。")
         return response
 
-    def _hit(self, title, url, kind, domain, body, date) -> Hit:
-        return Hit(title, url, kind, domain or "", make_snippet(body or "", self.plan), date)
+    def _hit(self, doc_id, title, url, kind, domain, body, date) -> Hit:
+        # Indexed as the simplified page's URL: a reader of /zh-hant/search/ is sent to the traditional page.
+        return Hit(title, in_script(url), kind, domain or "", make_snippet(body or "", self.plan), date, doc_id)
 
     def _weak(self, total: int, first) -> bool:
         """Few results, or a best result that does not hold every concept of the query (by relevance: in
@@ -296,7 +312,8 @@ class PortalSearch:
         result = self.elasticsearch_query().execute()
         docs = list(result)
         hits = [
-            self._hit(d.title, d.url, d.kind, d.domain, d.body, _parse_date(getattr(d, "date", None))) for d in docs
+            self._hit(d.meta.id, d.title, d.url, d.kind, d.domain, d.body, _parse_date(getattr(d, "date", None)))
+            for d in docs
         ]
         aggs = result.aggregations
         facets = {name: [(b.key, b.doc_count) for b in aggs[name].buckets] for name in ("kind", "domain", "year")}
@@ -320,7 +337,7 @@ class PortalSearch:
             offset=(self.params.page - 1) * per_page,
             limit=per_page,
         )
-        hits = [self._hit(e.title, e.url, e.kind, e.domain, e.body, e.date) for e in result.entries]
+        hits = [self._hit(e.doc_id, e.title, e.url, e.kind, e.domain, e.body, e.date) for e in result.entries]
         facets = {name: counter.most_common(20) for name, counter in result.facets.items()}
         return SearchResponse(
             params=self.params,
@@ -374,7 +391,7 @@ def autocomplete(prefix: str, limit: int = 8) -> list[dict]:
                 break
             if entry.title not in seen:
                 seen.add(entry.title)
-                suggestions.append({"label": entry.title, "url": entry.url, "type": entry.kind})
+                suggestions.append({"label": entry.title, "url": in_script(entry.url), "type": entry.kind})
     if len(suggestions) < limit:
         more = [w for w in chinese.complete_term(text, limit=limit) if w not in seen]
         suggestions += [{"label": w, "url": None, "type": "term"} for w in more[: limit - len(suggestions)]]

@@ -94,6 +94,21 @@ def page_doc_id(page) -> str:
     return f"page:{page.pk}"
 
 
+def sample_doc_ids(doc_ids) -> set[str]:
+    """Which of these records show sample data: an indicator whose latest published value is sample data
+    (its record quotes that value), a demo progress update. Two small queries for a page of hits."""
+    from portal.plan.models import IndicatorReading
+    from portal.updates.models import UpdatePage
+
+    pks = {int(doc_id.split(":", 1)[1]) for doc_id in doc_ids if doc_id.startswith("page:")}
+    if not pks:
+        return set()
+    indicators = IndicatorReading.objects.filter(indicator_id__in=pks, count__gt=0, latest_is_sample=True)
+    samples = set(indicators.values_list("indicator_id", flat=True))
+    samples |= set(UpdatePage.objects.filter(pk__in=pks, is_sample=True).values_list("pk", flat=True))
+    return {f"page:{pk}" for pk in samples}
+
+
 class RecordContext:
     """What many records need, read once: domain names by tree path, the plan's date, and the domains
     and tasks updates link to.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from portal.core.context_processors import TEXT_SIZE_MAX_AGE
+from portal.core.views import YEAR
 from portal.participation import captcha, ratelimit, satisfaction
 from portal.participation.views import RECEIPT_MAX_AGE
 
@@ -55,9 +55,9 @@ def collected() -> list[Kept]:
             _("显示后立即删除,最长 %(minutes)s 分钟") % {"minutes": RECEIPT_MAX_AGE // 60},
         ),
         Kept(
-            _("字号 Cookie(标准或大字号)"),
-            _("记住您选择的字号"),
-            _("%(days)s 天") % {"days": days(TEXT_SIZE_MAX_AGE)},
+            _("字号和适老化模式 Cookie"),
+            _("记住您选择的字号和显示模式"),
+            _("%(days)s 天") % {"days": days(YEAR)},
         ),
         Kept(_("站内搜索的搜索词"), _("改进搜索结果;不记录 IP 地址或任何能识别搜索者的信息"), _("长期保存")),
     ]

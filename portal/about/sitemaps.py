@@ -51,4 +51,4 @@ SITEMAPS = {"pages": PageSitemap, "views": ViewSitemap}
 
 def listing_urls() -> list[str]:
     """The site maps, for the page cache's purges: each lists every section."""
-    return [purging.site_url(reverse(name)) for name in ("about:site_map", "about:sitemap_xml")]
+    return [purging.site_url(reverse(name)) for name in ("about:site_map", "sitemap_xml")]

@@ -1,4 +1,4 @@
-"""The site map page, robots.txt and sitemap.xml, at the site's root."""
+"""The site map page (in both scripts, like every public page)."""
 
 from django.urls import path
 
@@ -6,8 +6,4 @@ from . import views
 
 app_name = "about"
 
-urlpatterns = [
-    path("sitemap/", views.site_map, name="site_map"),
-    path("sitemap.xml", views.sitemap_xml, name="sitemap_xml"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
-]
+urlpatterns = [path("sitemap/", views.site_map, name="site_map")]

@@ -8,7 +8,7 @@ What is kept: a 200 response that sets no cookie and that its view did not mark 
 (`never_cache` on the forms' own pages). A response that sets a cookie may carry something of that
 visitor's (a CSRF token, a receipt), so it is never kept. Pages keep nothing per visitor: the
 citizens' forms carry no CSRF token (portal/core/origin.py says why), and the text size is a variant
-of the key (below).
+of the key (below), and so is 适老化 mode.
 
 Why not Django's cache middleware: it caches by the Vary headers, so the session cookie that SessionMiddleware
 names in Vary makes one entry per visitor, and it has no way to purge one URL short of its private key
@@ -17,6 +17,11 @@ and each entry is kept with two version stamps, the site's and the path's, read 
 Purging a path writes a new stamp, so every variant of it (query strings included) stops matching and is
 made again. Stamps are times rather than counters, and a missing stamp is written before use, so a stamp the
 cache evicted can never make an older entry match again.
+
+Where it stands (MIDDLEWARE): right after SecurityMiddleware, which must first send plain HTTP to HTTPS, and
+outside the middlewares that add the Permissions-Policy and CSP headers. Those headers are the same for every
+visitor (there is no CSP nonce), so they are kept with the page and a hit does not build them again; with them,
+a hit costs about what WhiteNoise's static file does (bench/cache.sh).
 
 Purges come from portal/core/purging.py, which tells Wagtail's frontend cache (a CDN or Varnish in
 front, WAGTAILFRONTENDCACHE) the same URLs.
@@ -32,9 +37,10 @@ from django.core.cache import caches
 from django.db import transaction
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language_from_request
+from django.utils.translation import get_language_from_path
 
-from .context_processors import TEXT_SIZE_COOKIE
+from . import script
+from .context_processors import display_choices
 
 PREFIX = "pagecache"
 SITE_STAMP = f"{PREFIX}:site"
@@ -50,21 +56,37 @@ def path_stamp_key(path: str) -> str:
     return f"{PREFIX}:path:{hashlib.md5(unquote(path).encode()).hexdigest()}"
 
 
+def unprefixed(path: str) -> str:
+    """/zh-hant/search/ → /search/: the page a path is, whichever script it is read in."""
+    prefix = get_language_from_path(path)
+    return path[len(prefix) + 1 :] if prefix else path
+
+
+def is_skipped(request) -> bool:
+    return unprefixed(request.path_info).startswith(tuple(settings.PAGE_CACHE_SKIP_PATHS))
+
+
 def is_public_request(request) -> bool:
     """A reader without a session or a pending message, reading: nothing of theirs can be on the page."""
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
-        and not request.path_info.startswith(tuple(settings.PAGE_CACHE_SKIP_PATHS))
+        and not is_skipped(request)
     )
 
 
+def is_file_request(request) -> bool:
+    """Static files and media: WhiteNoise (further in) serves them with their own long-lived headers."""
+    return request.path_info.startswith((settings.STATIC_URL, settings.MEDIA_URL))
+
+
 def variant(request) -> str:
-    """What a public page differs by besides its URL."""
-    size = "large" if request.COOKIES.get(TEXT_SIZE_COOKIE) == "large" else "normal"
+    """What a public page differs by besides its URL (the language is in the URL too; named here for clarity)."""
+    large_text, care_mode = display_choices(request)
+    size = "care" if care_mode else "large" if large_text else "normal"
     gzip = "gz" if "gzip" in request.headers.get("Accept-Encoding", "") else "id"
-    return f"{size}.{gzip}.{get_language_from_request(request, check_path=True)}"
+    return f"{size}.{gzip}.{script.language_of(request.path_info)}"
 
 
 def page_key(request) -> str:
@@ -109,6 +131,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if is_file_request(request):
+            return self.get_response(request)
         if not settings.PAGE_CACHE_SECONDS or not is_public_request(request):
             response = self.get_response(request)
             if settings.SESSION_COOKIE_NAME in request.COOKIES or request.method not in ("GET", "HEAD"):
@@ -136,11 +160,7 @@ class PublicGZipMiddleware(GZipMiddleware):
     """
 
     def process_response(self, request, response):
-        if (
-            settings.SESSION_COOKIE_NAME in request.COOKIES
-            or response.cookies
-            or request.path_info.startswith(tuple(settings.PAGE_CACHE_SKIP_PATHS))
-        ):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or response.cookies or is_skipped(request):
             return response
         return super().process_response(request, response)
 
@@ -156,6 +176,11 @@ def purge_paths(paths) -> None:
         store().set_many({path_stamp_key(path): now for path in paths}, None)
 
     transaction.on_commit(stamp)
+
+
+def script_twins(url: str) -> set[str]:
+    """…/health/ → {…/health/, …/zh-hant/health/}: a page is shown in every script, each kept apart."""
+    return {url} | {script.in_script(url, code) for code, _name in settings.LANGUAGES}
 
 
 def purge_site() -> None:

@@ -10,7 +10,7 @@ sends it the same URLs (through its purge task).
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save
 
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page
@@ -43,20 +43,28 @@ def add_with_ancestors(batch: PurgeBatch, page) -> None:
         batch.add_page(ancestor)
 
 
-def page_batch(page) -> PurgeBatch:
+def pages_batch(pages, *, with_listings: bool = True) -> PurgeBatch:
+    """These pages, every page above each of them, and the plan's listings."""
     batch = PurgeBatch()
-    add_with_ancestors(batch, page)
-    # Pages another page names (an update's domains, tasks and indicators) show it too.
-    for shown_on in getattr(page.specific, "pages_showing_this", list)():
-        batch.add_page(shown_on)
-    batch.add_urls(plan_listing_urls())
+    for page in pages:
+        add_with_ancestors(batch, page)
+    if with_listings:
+        batch.add_urls(plan_listing_urls())
     return batch
 
 
+def page_batch(page) -> PurgeBatch:
+    # Pages another page names (an update's domains, tasks and indicators) show it too.
+    return pages_batch([page, *getattr(page.specific, "pages_showing_this", list)()])
+
+
 def purge(batch: PurgeBatch) -> None:
-    pagecache.purge_paths(batch.urls)
+    # Each URL in every script (/health/ and /zh-hant/health/). Wagtail's WAGTAILFRONTENDCACHE_LANGUAGES cannot do
+    # it: it rewrites a prefix the URL already has, and our default language has none.
+    urls = {twin for url in batch.urls for twin in pagecache.script_twins(url)}
+    pagecache.purge_paths(urls)
     if getattr(settings, "WAGTAILFRONTENDCACHE", None):
-        urls = list(batch.urls)
+        urls = list(urls)
         transaction.on_commit(lambda: PurgeBatch(urls).purge())
 
 
@@ -77,20 +85,9 @@ def page_moved(sender, instance, url_path_before, url_path_after, **kwargs) -> N
     purge(batch)
 
 
-def page_deleting(sender, instance, **kwargs) -> None:
-    # Collected before the delete, while the page still has a URL and ancestors.
-    if isinstance(instance, Page) and instance.live and instance.depth > 1:
-        purge(page_batch(instance))
-
-
 def pages_changed(pages, *, with_listings: bool = True) -> None:
     """Something shown on these pages changed (a measurement, a letter): them, the pages above them, the listings."""
-    batch = PurgeBatch()
-    for page in pages:
-        add_with_ancestors(batch, page)
-    if with_listings:
-        batch.add_urls(plan_listing_urls())
-    purge(batch)
+    purge(pages_batch(pages, with_listings=with_listings))
 
 
 def urls_changed(urls) -> None:
@@ -107,8 +104,8 @@ def connect() -> None:
     from wagtail.models import Site
 
     page_published.connect(page_changed, dispatch_uid="pagecache-published")
+    # Also deletes: Wagtail unpublishes a live page in its own pre_delete handler, before it loses its URL.
     page_unpublished.connect(page_changed, dispatch_uid="pagecache-unpublished")
     post_page_move.connect(page_moved, dispatch_uid="pagecache-moved")
-    pre_delete.connect(page_deleting, dispatch_uid="pagecache-page-deleting")
     post_save.connect(site_changed, sender=Site, dispatch_uid="pagecache-site-save")
     post_delete.connect(site_changed, sender=Site, dispatch_uid="pagecache-site-delete")

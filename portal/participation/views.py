@@ -5,6 +5,7 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +27,11 @@ from .models import Submission
 RECEIPT_COOKIE = "feedback_receipt"
 RECEIPT_SALT = "participation.receipt"
 RECEIPT_MAX_AGE = 600
-RECEIPT_PATH = "/feedback/"
+
+
+def receipt_path() -> str:
+    """The receipt cookie's path: /feedback/, or /zh-hant/feedback/ when the form was sent from a traditional page."""
+    return reverse("participation:feedback")
 
 
 def _initial(request) -> dict:
@@ -94,7 +99,7 @@ def receive(request, form, *, template: str, context: dict):
         f"{submission.number}:{code}",
         salt=RECEIPT_SALT,
         max_age=RECEIPT_MAX_AGE,
-        path=RECEIPT_PATH,
+        path=receipt_path(),
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
@@ -176,7 +181,7 @@ def thanks(request):
     }
     response = render(request, "participation/thanks.html", context)
     # Shown once: a reload, or the next person at a shared computer, finds the tracking form instead.
-    response.delete_cookie(RECEIPT_COOKIE, path=RECEIPT_PATH, samesite="Lax")
+    response.delete_cookie(RECEIPT_COOKIE, path=receipt_path(), samesite="Lax")
     return response
 
 

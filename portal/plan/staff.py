@@ -8,20 +8,27 @@ reach the admin.
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 
+from wagtail.admin.localization import get_available_admin_languages
 from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
+    Task,
     Workflow,
     WorkflowContentType,
     WorkflowPage,
     WorkflowTask,
 )
+from wagtail.users.models import UserProfile
 
 from .models import Department, HomePage, Measurement, Phase
 
 EDITORS = "部门编辑"
 OFFICE = "领导小组办公室"
 WORKFLOW = "两级审核"
+
+# Wagtail's migrations start every project with this workflow and task (for its Moderators group, on the root
+# page). Ours replaces them; left unused, they only put an English name into staff's lists and reports.
+WAGTAIL_STARTER_WORKFLOW = "Moderators approval"
 
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
 OFFICE_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
@@ -76,4 +83,11 @@ def setup_staff() -> list[str]:
     WorkflowContentType.objects.update_or_create(
         content_type=ContentType.objects.get_for_model(Measurement), defaults={"workflow": workflow}
     )
+    Workflow.objects.filter(name=WAGTAIL_STARTER_WORKFLOW, workflow_states__isnull=True).delete()
+    # Wagtail writes a staff member's mail and admin in their profile's language: one chosen before the admin
+    # offered only Chinese (WAGTAILADMIN_PERMITTED_LANGUAGES) would keep them in English, so it goes back to the
+    # site's language.
+    permitted = [code for code, _name in get_available_admin_languages()]
+    UserProfile.objects.exclude(preferred_language__in=["", *permitted]).update(preferred_language="")
+    Task.objects.filter(name=WAGTAIL_STARTER_WORKFLOW, task_states__isnull=True).delete()
     return [f"工作组:{EDITORS}、{OFFICE}", f"审核流程:{WORKFLOW}(页面与监测数据)"]

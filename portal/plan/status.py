@@ -4,6 +4,10 @@ A target is *met* when its latest measurement satisfies the comparator. Otherwis
 once its deadline (31 December of the target year) has passed; before that it is *on track* when
 the latest value is at least as good as a straight line from the starting point (the baseline,
 or else the first measurement) to the target would require by that date.
+
+A task's status comes from its targets (task_status), unless an editor has recorded a dated
+assessment, which then stands. Once the plan's period is over (its last phase has ended), nothing is
+"on track" any more: every status becomes a final verdict (final_status, LABELS[True]).
 """
 
 from dataclasses import dataclass
@@ -22,6 +26,70 @@ class Status(models.TextChoices):
     ON_TRACK = "on_track", _("按计划推进")
     BEHIND = "behind", _("滞后")
     NO_DATA = "no_data", _("暂无数据")
+
+
+# What each status is called, during the plan (False) and once its period is over (True), and the one
+# sentence the legend says about it. After the period "on track" is no verdict: it does not appear.
+LABELS = {
+    False: {
+        Status.MET: _("已达标"),
+        Status.ON_TRACK: _("按计划推进"),
+        Status.BEHIND: _("滞后"),
+        Status.NO_DATA: _("暂无数据"),
+    },
+    True: {
+        Status.MET: _("已完成"),
+        Status.BEHIND: _("未完成"),
+        Status.NO_DATA: _("无数据"),
+    },
+}
+EXPLANATIONS = {
+    False: {
+        Status.MET: _("最新数据已达到目标值;任务则是全部量化目标都已达到,或经编辑评估已完成。"),
+        Status.ON_TRACK: _("还没达到目标,但进度不慢于从起点到目标年份的匀速进度线。"),
+        Status.BEHIND: _("进度慢于匀速进度线,或目标年份已过仍未达到目标。"),
+        Status.NO_DATA: _("还没有发布监测数据(或部分目标缺少数据),也没有编辑评估,暂时无法判断。"),
+    },
+    True: {
+        Status.MET: _("实施期结束时已达到目标;任务则是全部量化目标都已达到,或经编辑评估已完成。"),
+        Status.BEHIND: _("实施期结束时仍未达到目标,或经编辑评估未完成。"),
+        Status.NO_DATA: _("实施期结束时没有监测数据(或部分目标缺少数据),也没有编辑评估,无法判定是否完成。"),
+    },
+}
+
+
+def final_status(status: str) -> str:
+    """The verdict once the plan's period is over: a target not met by then was not met."""
+    return Status.BEHIND if status == Status.ON_TRACK else status
+
+
+def shown_status(status: str, ended: bool) -> str:
+    return final_status(status) if ended else status
+
+
+def status_label(status: str, ended: bool = False) -> str:
+    return str(LABELS[ended].get(shown_status(status, ended), ""))
+
+
+def plan_ended(closing_date: date | None, today: date) -> bool:
+    """Whether the plan's period is over on `today`: the day after its last phase ends."""
+    return closing_date is not None and today > closing_date
+
+
+def task_status(indicator_statuses: list[str], assessment: str = "") -> str:
+    """A task's status: the editor's assessment when there is one; else from its targets. All met: met;
+    any behind: behind; every target with data and none behind: on track; otherwise (no target, or a
+    target without data) there is nothing to judge the whole task by: no data."""
+    if assessment:
+        return assessment
+    statuses = set(indicator_statuses)
+    if Status.BEHIND in statuses:
+        return Status.BEHIND
+    if not statuses or Status.NO_DATA in statuses:
+        return Status.NO_DATA
+    if statuses == {Status.MET}:
+        return Status.MET
+    return Status.ON_TRACK
 
 
 class Comparator(models.TextChoices):

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.ui.tables import BooleanColumn, LiveStatusTagColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -12,7 +13,15 @@ class MeasurementViewSet(SnippetViewSet):
     model = Measurement
     icon = "pick"
     menu_label = _("监测数据")
-    list_display = ["indicator", "date", "value", "source", "is_sample", "live"]
+    # A tick or cross for sample data and Wagtail's status tag (已发布/草稿), not the Python True a bare name shows.
+    list_display = [
+        "indicator",
+        "date",
+        "value",
+        "source",
+        BooleanColumn("is_sample", label=Measurement._meta.get_field("is_sample").verbose_name, sort_key="is_sample"),
+        LiveStatusTagColumn(),
+    ]
     list_filter = ["is_sample", "live", "date"]
     search_fields = ["source", "note"]
     ordering = ["-date"]

@@ -58,17 +58,23 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that a plain-HTTP request is redirected to HTTPS rather than answered from the cache.
     "django.middleware.security.SecurityMiddleware",
+    # Anonymous readers get public pages from the shared cache, before sessions, sites or the database.
+    # It stands outside the header middlewares below, so a kept page is kept with their headers (neither
+    # varies by visitor: there is no CSP nonce) and a hit does not build them again.
+    "portal.core.pagecache.PageCacheMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "portal.core.csp.PortalCSPMiddleware",
     # Control characters leave the query string before any view reads it (PostgreSQL refuses NUL).
     "portal.core.inputs.ControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous readers get public pages from the shared cache, before sessions, sites or the database.
-    "portal.core.pagecache.PageCacheMiddleware",
     "portal.core.pagecache.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # zh-hant for /zh-hant/… only (i18n_patterns without a prefix for the default), then that page in traditional
+    # characters: inside the page cache and gzip, so both keep and compress the converted page.
     "django.middleware.locale.LocaleMiddleware",
+    "portal.core.script.TraditionalScriptMiddleware",
     "django.middleware.common.CommonMiddleware",
     # A database that cannot be reached answers 503 with Retry-After, never a 500.
     "portal.core.outage.DatabaseOutageMiddleware",
@@ -163,11 +169,20 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文")]
+# One content tree in simplified characters; /zh-hant/… serves every public page converted to traditional ones
+# (portal/core/script.py). The URLs of the default language carry no prefix.
+LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]
+# Staff work in simplified Chinese only. The admin reverses public URLs (view live, purges, mail) in its user's
+# language, so a language outside LANGUAGES would become a prefix no URL answers (/en/health/); and Wagtail writes
+# each one's workflow mail in the language of their profile, which must be one the portal has words for
+# (locale_wagtail/ fills Wagtail's zh_Hans gaps only).
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES[:1]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first (`make messages` rebuilds it), then Wagtail's admin strings that Wagtail's own zh_Hans catalog lacks
+# (locale_wagtail/, kept by hand: its .po says why), both before the apps' catalogs.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 # Dates as the contract gives them: YYYY-MM-DD HH:MM.
 DATETIME_FORMAT = "Y-m-d H:i"
 DATE_FORMAT = "Y-m-d"

@@ -1,5 +1,7 @@
 """Local development: SQLite and Wagtail's database search unless the environment says otherwise."""
 
+from portal.core import request_origin
+
 from .base import *  # noqa: F403
 from .base import MIDDLEWARE, env
 
@@ -13,3 +15,9 @@ PORTAL_DEV_ACCOUNTS = True
 PORTAL_MFA_EXEMPT_USERNAMES = ["admin", "editor", "office"]
 # runserver and the test live server serve static files from the app folders themselves.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]
+
+# Admin links in mail (workflow notices, new letters) on the address being browsed, unless one is set: see
+# portal/core/request_origin.py for why only here.
+if not env.str("WAGTAILADMIN_BASE_URL", default=""):
+    WAGTAILADMIN_BASE_URL = request_origin.admin_base_url
+    MIDDLEWARE += ["portal.core.request_origin.RequestOriginMiddleware"]

@@ -134,3 +134,19 @@ def test_autocomplete(client, engine):
 def test_autocomplete_from_pinyin_prefixes(client, engine, prefix, word):
     labels = [s["label"] for s in json.loads(client.get("/search/suggest/", {"q": prefix}).content)["suggestions"]]
     assert word in labels
+
+
+def test_a_result_showing_a_sample_value_is_labelled(client, engine):
+    from portal.plan.models import IndicatorPage
+
+    data = search_json(client, q="入园率")
+    sample = next(r for r in data["results"] if r["url"] == "/education/task-1/edu-01/")
+    assert "最新值" in sample["snippet"] and sample["is_sample"] is True
+    unmeasured = {i.url for i in IndicatorPage.objects.filter(reading__count=0)} | {
+        i.url for i in IndicatorPage.objects.filter(reading__isnull=True)
+    }
+    assert all(not r["is_sample"] for r in data["results"] if r["url"] in unmeasured or r["type"] == "task")
+    html = client.get("/search/", {"q": "入园率"}).content.decode()
+    hit = html[html.index('href="/education/task-1/edu-01/"') :]
+    hit = hit[: hit.index("</li>")]
+    assert '<span class="badge badge-sample"' in hit and "示例数据" in hit

@@ -168,10 +168,14 @@ class _Loader:
         root.add_child(instance=home)
         home.save_revision().publish()
         site = Site.objects.filter(is_default_site=True).first()
+        # The admin heads its dashboard and explorer with the site's name, else its host name (localhost, or the
+        # public host): staff read the portal's name instead.
         if site is None:
-            Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="")
+            name = settings.WAGTAIL_SITE_NAME
+            Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=name)
         else:
             site.root_page = home
+            site.site_name = site.site_name or settings.WAGTAIL_SITE_NAME
             site.save()
         self.report.count(self.report.created, "首页")
         return home

@@ -1,7 +1,11 @@
 """The plan itself, its source document (文号, issuer, full text) and its four phases."""
 
+import datetime
+
 from django.db import models
+from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
@@ -78,7 +82,22 @@ class Plan(models.Model):
 
     @classmethod
     def current(cls):
-        return cls.objects.select_related("document").order_by("-start_date").first()
+        plans = cls.objects.select_related("document").annotate(last_phase_end=Max("phases__end_date"))
+        return plans.order_by("-start_date").first()
+
+    @property
+    def closing_date(self) -> datetime.date:
+        """When the plan's period ends: the end of its last phase (the timeline's), else its own end date."""
+        last = getattr(self, "last_phase_end", None)
+        if last is None and self.pk:
+            last = self.phases.aggregate(last=Max("end_date"))["last"]
+        return last or self.end_date
+
+    def ended(self, today: datetime.date | None = None) -> bool:
+        """Over, as the timeline shows it: every phase has ended. Statuses then become final verdicts."""
+        from portal.plan.status import plan_ended
+
+        return plan_ended(self.closing_date, today or timezone.localdate())
 
 
 class Phase(models.Model):

@@ -126,11 +126,15 @@ class IndicatorPage(AncestryMixin, TitleSuffixesMixin, Page):
     def get_context(self, request, *args, **kwargs):
         from portal.core.charts import line_chart
 
+        from .pages import data_updated, plan_context
+
         context = super().get_context(request, *args, **kwargs)
         context.update(
+            plan_context(Plan.current()),
+            data_updated=data_updated([self]),
             section=self.cached_ancestors[-1].specific,
             roles=self.responsible_roles(),
-            chart=line_chart(self, width=640, height=260),
+            chart=line_chart(self),
         )
         return context
 

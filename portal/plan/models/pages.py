@@ -4,13 +4,16 @@ Tasks and mechanism items share one page type (TaskPage): both are numbered piec
 departments and, sometimes, quantitative targets.
 """
 
+import datetime
 from collections import Counter, defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -28,11 +31,24 @@ def responsibilities_prefetch(lookup="responsibilities"):
     return Prefetch(lookup, queryset=Responsibility.objects.select_related("department").order_by("sort_order", "pk"))
 
 
-def status_counts(indicators) -> dict[str, int]:
-    """How many of `indicators` have each status; loaded with their readings (for_counts, for_cards), they
-    read no measurement."""
-    counts = Counter(indicator.current_status for indicator in indicators)
+def status_counts(indicators, ended: bool = False) -> dict[str, int]:
+    """How many of `indicators` have each status (each final verdict once the plan has `ended`); loaded with
+    their readings (for_counts, for_cards), they read no measurement."""
+    counts = Counter(rules.shown_status(indicator.current_status, ended) for indicator in indicators)
     return {status.value: counts.get(status.value, 0) for status in rules.Status}
+
+
+def plan_context(plan) -> dict:
+    """What every page that shows a status needs of the plan: whether its period is over."""
+    return {"plan": plan, "plan_ended": bool(plan and plan.ended())}
+
+
+def data_updated(indicators, assessed=()) -> datetime.date | None:
+    """The latest date of what a page's statuses stand on: its indicators' latest published readings (from
+    their stored readings or series) and the editors' assessments."""
+    dates = [indicator.latest.date for indicator in indicators if indicator.latest]
+    dates += [day for day in assessed if day]
+    return max(dates, default=None)
 
 
 class HomePage(AncestryMixin, Page):
@@ -64,13 +80,17 @@ class HomePage(AncestryMixin, Page):
         by_domain = defaultdict(list)
         for indicator in indicators:
             by_domain[indicator.path[: self.depth * 4 + 4]].append(indicator)
+        period = plan_context(Plan.current())
+        ended = period["plan_ended"]
         for domain in domains:
             domain.indicator_list = by_domain.get(domain.path, [])
-            domain.counts = status_counts(domain.indicator_list)
+            domain.counts = status_counts(domain.indicator_list, ended)
+        assessed = TaskPage.objects.descendant_of(self).live().aggregate(last=Max("assessed_on"))["last"]
         context.update(
-            plan=Plan.current(),
+            period,
             domains=domains,
-            totals=status_counts(indicators),
+            totals=status_counts(indicators, ended),
+            data_updated=data_updated(indicators, [assessed]),
             indicator_total=len(indicators),
             has_sample_data=any(i.has_sample_data for i in indicators),
         )
@@ -93,7 +113,7 @@ class DomainPage(AncestryMixin, TitleSuffixesMixin, Page):
         verbose_name_plural = _("服务领域")
 
     def get_tasks(self):
-        return TaskPage.objects.child_of(self).live().order_by("path").only(*LINK_FIELDS, "number", "progress")
+        return TaskPage.objects.child_of(self).live().order_by("path").only(*LINK_FIELDS, "number", *ASSESSMENT_FIELDS)
 
     def get_indicators(self):
         return IndicatorPage.objects.descendant_of(self).live().order_by("path").for_cards()
@@ -112,30 +132,46 @@ class DomainPage(AncestryMixin, TitleSuffixesMixin, Page):
         for task in tasks:
             task.indicator_list = by_parent.get(task.path, [])
             task.responsibility_list = by_page[task.pk]
+            task.status = task.status_from(task.indicator_list)
         roles = group_by_role(by_page[self.pk])
+        period = plan_context(Plan.current())
         context.update(
+            period,
             tasks=tasks,
             indicators=indicators,
             domain_indicators=by_parent.get(self.path, []),
             roles=roles,
-            counts=status_counts(indicators),
+            counts=status_counts(indicators, period["plan_ended"]),
+            data_updated=data_updated(indicators, [task.assessed_on for task in tasks]),
             has_sample_data=any(i.has_sample_data for i in indicators),
             updates=self.updates.live().public().order_by("-date", "-pk")[:5],
         )
         return context
 
 
-class TaskPage(AncestryMixin, TitleSuffixesMixin, Page):
-    class Progress(models.TextChoices):
-        NOT_STARTED = "not_started", _("未启动")
-        IN_PROGRESS = "in_progress", _("推进中")
-        COMPLETED = "completed", _("已完成")
-        DELAYED = "delayed", _("滞后")
+# What an editor may judge a task to be; "no data" is what the absence of a judgement already says.
+ASSESSMENT_CHOICES = [
+    (rules.Status.MET, _("已达标(实施期结束后显示为“已完成”)")),
+    (rules.Status.ON_TRACK, _("按计划推进(实施期结束后显示为“未完成”)")),
+    (rules.Status.BEHIND, _("滞后(实施期结束后显示为“未完成”)")),
+]
+ASSESSMENT_FIELDS = ("assessment", "assessed_on", "progress_note")
 
+
+class TaskPage(AncestryMixin, TitleSuffixesMixin, Page):
     number = models.PositiveSmallIntegerField(_("序号"))
     text = models.TextField(_("方案原文"))
-    progress = models.CharField(_("进展状态"), max_length=20, choices=Progress.choices, default=Progress.IN_PROGRESS)
-    progress_note = models.TextField(_("进展说明"), blank=True)
+    # A task's status comes from its targets; an editor's dated assessment, when recorded, stands instead
+    # (most tasks have no numeric target, and a target can be met while the work is not done).
+    assessment = models.CharField(
+        _("编辑评估"),
+        max_length=20,
+        choices=ASSESSMENT_CHOICES,
+        blank=True,
+        help_text=_("留空则按本任务的量化目标自动判断;填写后以此为准,并须填写评估日期。"),
+    )
+    assessed_on = models.DateField(_("评估日期"), null=True, blank=True)
+    progress_note = models.TextField(_("评估说明"), blank=True, help_text=_("向公众说明评估的依据。"))
 
     parent_page_types = ["plan.DomainPage", "plan.MechanismPage"]
     subpage_types = ["plan.IndicatorPage"]
@@ -144,15 +180,30 @@ class TaskPage(AncestryMixin, TitleSuffixesMixin, Page):
     content_panels = Page.content_panels + [
         FieldPanel("number"),
         FieldPanel("text"),
-        FieldPanel("progress"),
-        FieldPanel("progress_note"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("assessment"), FieldPanel("assessed_on")]), FieldPanel("progress_note")],
+            heading=_("进展评估"),
+        ),
         RESPONSIBILITIES_PANEL,
     ]
-    search_fields = PAGE_SEARCH_FIELDS + [index.SearchField("text"), index.FilterField("progress")]
+    search_fields = PAGE_SEARCH_FIELDS + [index.SearchField("text"), index.FilterField("assessment")]
 
     class Meta:
         verbose_name = _("任务")
         verbose_name_plural = _("任务")
+
+    def clean(self):
+        super().clean()
+        if self.assessment and not self.assessed_on:
+            raise ValidationError({"assessed_on": _("填写了编辑评估,请同时填写评估日期。")})
+        if self.assessed_on and self.assessed_on > timezone.localdate():
+            raise ValidationError({"assessed_on": _("评估日期不能晚于今天。")})
+        if self.assessed_on and not self.assessment:
+            raise ValidationError({"assessment": _("填写了评估日期,请选择评估结果;不评估请清空日期。")})
+
+    def status_from(self, indicators) -> str:
+        """The status from these (its own) indicators, or the editor's assessment."""
+        return rules.task_status([indicator.current_status for indicator in indicators], self.assessment)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -160,6 +211,9 @@ class TaskPage(AncestryMixin, TitleSuffixesMixin, Page):
         source, rows = nearest_responsibilities([self, parent])
         indicators = list(IndicatorPage.objects.child_of(self).live().order_by("path").for_cards())
         context.update(
+            plan_context(Plan.current()),
+            status=self.status_from(indicators),
+            data_updated=data_updated(indicators, [self.assessed_on]),
             section=parent,
             roles=group_by_role(rows),
             roles_inherited=source is not self,

@@ -208,3 +208,44 @@ def test_the_cache_can_be_turned_off(reader, settings):
 def test_the_session_cookie_name_is_what_decides(reader):
     reader.cookies[settings.SESSION_COOKIE_NAME] = "not-a-session"
     assert get(reader, "/")["X-Page-Cache"] == "skip"
+
+
+def test_a_kept_page_carries_the_same_security_headers_as_when_it_was_made(reader):
+    """The page cache stands outside the header middlewares: a hit is the kept response with their headers."""
+    made = get(reader, "/employment/")
+    kept = get(reader, "/employment/")
+    assert kept["X-Page-Cache"] == "hit"
+    for header in ("Content-Security-Policy", "Permissions-Policy", "X-Content-Type-Options", "Referrer-Policy"):
+        assert kept[header] == made[header], header
+
+
+def test_static_files_keep_their_own_headers_and_never_touch_the_cache(reader):
+    editor = VerifiedClient()
+    editor.force_login(staff("editor1", EDITORS))
+    for client in (reader, editor):
+        response = client.get("/static/css/site.css")
+        assert "X-Page-Cache" not in response and "private" not in response.get("Cache-Control", "")
+
+
+def test_care_mode_is_its_own_variant_and_works_from_the_cache(reader):
+    care = Client()
+    care.cookies["care_mode"] = "on"
+    for _ in range(2):
+        assert 'class="text-large care-mode"' in get(care, "/employment/").content.decode()
+        assert 'class="text-large care-mode"' not in get(reader, "/employment/").content.decode()
+    assert get(care, "/employment/")["X-Page-Cache"] == "hit"
+
+
+def test_deleting_a_page_purges_the_pages_above_it_once_per_page_deleted(reader, commits, monkeypatch):
+    from portal.core import purging
+
+    domain = DomainPage.objects.get(slug="employment")
+    task = domain.get_children().live().first().specific
+    get(reader, domain.url)
+    batched, page_batch = [], purging.page_batch
+    monkeypatch.setattr(purging, "page_batch", lambda page: (batched.append(page.pk), page_batch(page))[1])
+    deleted = set(task.get_descendants(inclusive=True).values_list("pk", flat=True))
+    commits(task.delete)
+    # Once per page: Wagtail unpublishes each live page it deletes, and that purge is the only one.
+    assert sorted(batched) == sorted(deleted)
+    assert task.title not in get(reader, domain.url).content.decode()

@@ -49,3 +49,4 @@ def test_set_site_url_gives_the_default_site_its_host_and_port(settings, site_ur
     run("set_site_url")  # idempotent
     site = Site.objects.get(is_default_site=True)
     assert (site.hostname, site.port, site.root_url) == (hostname, port, site_url)
+    assert site.site_name == settings.WAGTAIL_SITE_NAME  # atop the admin's dashboard, not the host name

@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from wagtail.models import WorkflowState
+from wagtail.models import Workflow, WorkflowState
+from wagtail.users.models import UserProfile
 
 from portal.plan.models import IndicatorPage, Measurement
 from portal.plan.staff import EDITORS, OFFICE, setup_staff
@@ -125,3 +126,14 @@ def test_office_schedules_a_measurement_and_it_goes_live_on_time(client, indicat
         call_command("publish_scheduled", verbosity=0)
     measurement.refresh_from_db()
     assert measurement.live
+
+
+def test_setup_staff_leaves_no_one_in_a_language_the_admin_no_longer_offers():
+    """A profile set to English before the admin offered only Chinese would keep its mail in English."""
+    chose_english = UserProfile.get_for_user(staff("editor-en", EDITORS))
+    chose_english.preferred_language = "en"
+    chose_english.save()
+    setup_staff()
+    chose_english.refresh_from_db()
+    assert chose_english.get_preferred_language() == "zh-hans"
+    assert not Workflow.objects.filter(name="Moderators approval").exists()

@@ -5,7 +5,19 @@ from decimal import Decimal as D
 
 import pytest
 
-from portal.plan.status import Point, Status, Target, evaluate, progress_percent
+from portal.plan.status import (
+    EXPLANATIONS,
+    LABELS,
+    Point,
+    Status,
+    Target,
+    evaluate,
+    final_status,
+    plan_ended,
+    progress_percent,
+    status_label,
+    task_status,
+)
 
 
 def target(**kwargs):
@@ -78,3 +90,44 @@ def test_progress_percent():
     assert progress_percent(target(), D(96)) == 100
     assert progress_percent(target(), D(48)) == 50
     assert progress_percent(target(comparator="<=", value=D(6), better="lower"), D(12)) == 50
+
+
+# -- a task's status, and the verdict once the plan has ended -----------------------------------------------
+
+MET, ON_TRACK, BEHIND, NO_DATA = Status.MET, Status.ON_TRACK, Status.BEHIND, Status.NO_DATA
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        ([MET, MET], MET),  # all met
+        ([MET, BEHIND, ON_TRACK], BEHIND),  # some behind
+        ([MET, ON_TRACK], ON_TRACK),
+        ([NO_DATA, NO_DATA], NO_DATA),  # no data
+        ([MET, NO_DATA], NO_DATA),  # a target without data: the whole task cannot be judged met
+        ([BEHIND, NO_DATA], BEHIND),  # but one known to be behind is behind
+        ([], NO_DATA),  # no numeric target and no assessment
+    ],
+)
+def test_task_status_from_its_targets(statuses, expected):
+    assert task_status(statuses) == expected
+
+
+@pytest.mark.parametrize("statuses", [[MET, MET], [BEHIND], []])
+def test_an_editors_assessment_overrides_the_targets(statuses):
+    assert task_status(statuses, assessment=BEHIND) == BEHIND
+    assert task_status(statuses, assessment=MET) == MET
+
+
+def test_after_the_plan_period_on_track_gives_way_to_a_verdict():
+    closing = datetime.date(2015, 12, 31)
+    assert not plan_ended(closing, closing) and plan_ended(closing, datetime.date(2016, 1, 1))
+    assert not plan_ended(None, datetime.date(2030, 1, 1))
+    every = (MET, ON_TRACK, BEHIND, NO_DATA)
+    assert [status_label(s, ended=True) for s in every] == ["已完成", "未完成", "未完成", "无数据"]
+    assert [status_label(s) for s in every] == ["已达标", "按计划推进", "滞后", "暂无数据"]
+    assert final_status(ON_TRACK) == BEHIND and final_status(MET) == MET
+    # Every status shown has its one-sentence explanation, in both periods.
+    for ended in (False, True):
+        assert set(EXPLANATIONS[ended]) == set(LABELS[ended])
+    assert ON_TRACK not in LABELS[True]

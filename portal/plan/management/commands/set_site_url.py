@@ -24,7 +24,9 @@ class Command(BaseCommand):
         if site is None:
             raise CommandError("还没有默认站点,请先运行 load_plan。")
         hostname, port = address.hostname, address.port or DEFAULT_PORTS[address.scheme]
-        if (site.hostname, site.port) != (hostname, port):
-            site.hostname, site.port = hostname, port
-            site.save(update_fields=["hostname", "port"])
+        # A site without a name shows its host name atop the admin's dashboard: staff read the portal's name.
+        name = site.site_name or settings.WAGTAIL_SITE_NAME
+        if (site.hostname, site.port, site.site_name) != (hostname, port, name):
+            site.hostname, site.port, site.site_name = hostname, port, name
+            site.save(update_fields=["hostname", "port", "site_name"])
         self.stdout.write(f"站点地址:{settings.SITE_URL}(主机名 {hostname},端口 {port})")
