@@ -18,6 +18,8 @@ from portal.core import views as core_views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # For crawlers, at the root only: no traditional twin.
+    path("", include("portal.about.crawler_urls")),
 ]
 
 if settings.DEBUG:
@@ -32,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("plan/", include("portal.plan.urls")),
     path("search/", include("search.urls")),
     path("feedback/", include("portal.participation.urls")),
+    path("", include("portal.about.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

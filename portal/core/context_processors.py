@@ -21,4 +21,6 @@ def portal(request):
         "care_mode": care_mode,
         # Promised wherever a form is offered; one setting, never a number in a template.
         "answer_working_days": settings.PARTICIPATION_ANSWER_WORKING_DAYS,
+        # The public address, for the page's own address printed at its foot (never the Host header).
+        "site_url": settings.SITE_URL,
     }

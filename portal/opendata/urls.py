@@ -11,6 +11,8 @@ urlpatterns = [
     path("open-data/indicators.json", views.indicators_json, name="indicators_json"),
     path("open-data/indicators.csv", views.indicators_csv, name="indicators_csv"),
     path("open-data/measurements.csv", views.measurements_csv, name="measurements_csv"),
+    path("subscribe/", views.subscribe, name="subscribe"),
+    path("subscribe/<slug:slug>/", views.subscribe, name="subscribe_domain"),
     path("feeds/updates/", feeds.UpdatesFeed(), name="feed_updates"),
     path("feeds/domains/<slug:slug>/", feeds.DomainUpdatesFeed(), name="feed_domain"),
 ]

@@ -1,12 +1,14 @@
-"""Open-data downloads: indicators as JSON and CSV, measurements as CSV."""
+"""Open-data downloads (indicators as JSON and CSV, measurements as CSV) and the feeds' 订阅 pages."""
 
 import csv
 
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
-from portal.plan.models import Plan
+from portal.core.links import absolute_url
+from portal.plan.models import DomainPage, Plan
 
 from .records import INDICATOR_FIELDS, MEASUREMENT_FIELDS, indicator_records, measurement_records
 
@@ -59,3 +61,17 @@ def measurements_csv(request):
     if code and not code.replace("-", "").isalnum():
         return HttpResponse("indicator 参数无效", status=400, content_type="text/plain; charset=utf-8")
     return _csv_response(filename, MEASUREMENT_FIELDS, measurement_records(code))
+
+
+def subscribe(request, slug=None):
+    """订阅: what a feed is and how to follow one, with its XML address beside it; one page per feed."""
+    domain = get_object_or_404(DomainPage.objects.live(), slug=slug) if slug else None
+    feed_path = reverse("opendata:feed_domain", args=[slug]) if domain else reverse("opendata:feed_updates")
+    context = {
+        "domain": domain,
+        "feed_path": feed_path,
+        "feed_url": absolute_url(feed_path),
+        # The other feeds, so that a reader who came for one finds the rest.
+        "domains": DomainPage.objects.live().order_by("path").only("title", "slug"),
+    }
+    return render(request, "opendata/subscribe.html", context)

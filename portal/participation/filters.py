@@ -2,7 +2,8 @@
 
 "Select all in listing" sends the queue's query string with the bulk action: applying the same
 filters there means an action reaches what the moderator was looking at, not every submission.
-Submissions still waiting for their reCAPTCHA check are left out unless the verification filter asks.
+Submissions still waiting for their reCAPTCHA check are left out unless the verification filter asks,
+and 找错 reports unless the kind filter asks (they are the 网站找错 queue).
 """
 
 import django_filters
@@ -46,6 +47,10 @@ class SubmissionFilterSet(WagtailFilterSet):
         # the check ends (minutes at most), so the queue leaves it out unless asked.
         if not self.form.cleaned_data.get("verification"):
             queryset = queryset.exclude(verification=Submission.Verification.PENDING)
+        # 找错 reports have their own queue (the 网站找错 menu entry is this listing with ?kind=site_error):
+        # the letters' queue shows them only when that kind is asked for.
+        if not self.form.cleaned_data.get("kind"):
+            queryset = queryset.exclude(kind=Submission.Kind.SITE_ERROR)
         return queryset
 
 

@@ -36,6 +36,11 @@ class Submission(models.Model):
         OPINION = "opinion", _("意见建议")
         REPORT = "report", _("监督投诉")
         QUESTION = "question", _("咨询")
+        # 我为政府网站找错: a fault on the site itself, with the page it was seen on; its own queue in the admin.
+        SITE_ERROR = "site_error", _("网站找错")
+
+    # What the letter form offers; a 找错 report comes only through its own form.
+    LETTER_KINDS = [Kind.OPINION, Kind.REPORT, Kind.QUESTION]
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("已收到")
@@ -76,6 +81,7 @@ class Submission(models.Model):
         related_name="submissions",
         verbose_name=_("意见征集"),
     )
+    page_url = models.CharField(_("出错页面"), max_length=500, blank=True)
     answers = models.JSONField(_("对征集问题的回答"), default=list, blank=True)
     title = models.CharField(_("标题"), max_length=100)
     content = models.TextField(_("内容"), max_length=3000)

@@ -13,6 +13,9 @@ from wagtail.search import index
 
 from portal.core.pages import PAGE_SEARCH_FIELDS, AncestryMixin, TitleSuffixesMixin
 
+# The plan's 民主决策机制 (its key in plan.yaml), whose page links the consultations.
+DECISION_MECHANISM = "democratic-decision"
+
 
 class ConsultationIndexPage(AncestryMixin, Page):
     intro = models.TextField(_("导语"), blank=True)
@@ -73,6 +76,13 @@ class ConsultationPage(AncestryMixin, TitleSuffixesMixin, Page):
         super().clean()
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("截止时间必须晚于开始时间。")})
+
+    def pages_showing_this(self):
+        """Besides its ancestors (the index, the home page): 民主决策机制, which lists the open consultations
+        (portal/core/purging.py purges them with it)."""
+        from portal.plan.models import MechanismPage
+
+        return list(MechanismPage.objects.filter(slug=DECISION_MECHANISM))
 
     @property
     def is_open(self) -> bool:

@@ -17,6 +17,8 @@ from . import captcha
 from .models import SatisfactionRating, Submission, current_period, keyed_digest
 
 VOTER_COOKIE = "voter"
+# Long enough to outlast a quarter and its neighbours: the cookie is what makes a rating one per browser.
+VOTER_COOKIE_MAX_AGE = 400 * 24 * 3600
 COUNTED = [Submission.Verification.NOT_REQUIRED, Submission.Verification.PASSED]
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
+from wagtail.models import Page
 from wagtail.signals import page_published
 
 from portal.core import purging
@@ -22,12 +23,18 @@ def on_consultation_published(sender, instance, **kwargs):
 
 
 def letter_changed(sender, instance, **kwargs):
-    """A letter received, answered, published or withdrawn: the answers list and statistics, and the
-    consultation it answers (which counts its opinions)."""
+    """A letter received, answered, published or withdrawn: the answers list and statistics, the
+    consultation it answers (which counts its opinions), and the domain and task pages that list its answer."""
     purging.urls_changed([purging.site_url(reverse(name)) for name in ANSWER_LISTINGS])
     if instance.consultation_id:
         consultation = ConsultationPage.objects.filter(pk=instance.consultation_id)
         purging.pages_changed(consultation, with_listings=False)
+    # Only an answer that is or may have been public is on those pages: one the citizen let us publish, once
+    # final (a withdrawal keeps its status). A letter received or drafted changes nothing there.
+    if instance.publish_allowed and instance.answer_is_final:
+        shown_on = [pk for pk in (instance.task_id, instance.domain_id) if pk]
+        if shown_on:
+            purging.pages_changed(Page.objects.filter(pk__in=shown_on).specific(defer=True), with_listings=False)
 
 
 def connect():

@@ -13,4 +13,5 @@ urlpatterns = [
     path("answers/", views.answers, name="answers"),
     path("statistics/", views.statistics_page, name="statistics"),
     path("satisfaction/", views.satisfaction_page, name="satisfaction"),
+    path("site-error/", views.site_error, name="site_error"),
 ]

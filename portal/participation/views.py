@@ -1,6 +1,6 @@
 """Public participation pages: the form, its confirmation, tracking, and published answers."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -13,12 +13,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from portal.core import origin
+from portal.core import origin, sanitize
 from portal.core.inputs import id_param
+from portal.core.links import absolute_url
 from portal.plan.models import DomainPage, TaskPage
 
 from . import captcha, ratelimit, services
-from .forms import SubmissionForm, TrackForm
+from .forms import SiteErrorForm, SubmissionForm, TrackForm
 from .models import Submission
 
 # The receipt travels from the POST to the thanks page in a short-lived signed cookie rather
@@ -66,10 +67,44 @@ def _consultation(request):
 CROSS_SITE = gettext_lazy("无法确认这份表单是从本站页面提交的,请回到本站页面重新提交。您填写的内容仍保留在下面。")
 
 
-def too_many(request, form, consultation, message):
-    form.add_error(None, message)
-    context = {"form": form, "consultation": consultation, "captcha_on": captcha.configured()}
-    return render(request, "participation/feedback.html", context, status=429)
+def receive(request, form, *, template: str, context: dict):
+    """A POST to a citizens' form that sends to the queue (a letter, a 找错 report): the same checks for each.
+
+    Posted from this site, within the flood bound, valid, within the per-address limits: then saved, and
+    the receipt shown. Otherwise the form comes back with everything typed and the reason in Chinese.
+    """
+    ip = ratelimit.client_ip(request)
+
+    def again(message, status):
+        form.add_error(None, message)
+        return render(request, template, {**context, "form": form}, status=status)
+
+    if not origin.is_same_origin(request):
+        form.is_valid()
+        return again(CROSS_SITE, 403)
+    if not ratelimit.post_allowed(ip):
+        form.is_valid()  # the errors, if any, are shown beside the flood message
+        return again(_("提交过于频繁,请稍等一分钟再试。您填写的内容仍保留在下面。"), 429)
+    if not form.is_valid():
+        return render(request, template, {**context, "form": form})
+    if not ratelimit.submission_allowed(ip):
+        return again(_("同一网络提交的来信过多,请稍等几分钟再试。您填写的内容仍保留在下面。"), 429)
+    submission, code = services.submission_create(
+        data=form.submission_data(), ip=ip, captcha_token=form.cleaned_data.get("captcha") or ""
+    )
+    ratelimit.submission_accepted(ip)
+    response = redirect("participation:thanks")
+    response.set_signed_cookie(
+        RECEIPT_COOKIE,
+        f"{submission.number}:{code}",
+        salt=RECEIPT_SALT,
+        max_age=RECEIPT_MAX_AGE,
+        path=receipt_path(),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 # The citizens' forms: csrf_exempt because cached pages carry no token, and origin.is_same_origin()
@@ -80,50 +115,39 @@ def too_many(request, form, consultation, message):
 @require_http_methods(["GET", "POST"])
 def feedback(request):
     consultation, consultation_error = _consultation(request)
-    if request.method == "POST":
-        form = SubmissionForm(request.POST, consultation=consultation)
-        ip = ratelimit.client_ip(request)
-        if not origin.is_same_origin(request):
-            form.is_valid()
-            form.add_error(None, CROSS_SITE)
-            context = {"form": form, "consultation": consultation, "captcha_on": captcha.configured()}
-            return render(request, "participation/feedback.html", context, status=403)
-        if not ratelimit.post_allowed(ip):
-            form.is_valid()  # the errors, if any, are shown beside the flood message
-            return too_many(request, form, consultation, _("提交过于频繁,请稍等一分钟再试。您填写的内容仍保留在下面。"))
-        if form.is_valid():
-            if not ratelimit.submission_allowed(ip):
-                return too_many(
-                    request,
-                    form,
-                    consultation,
-                    _("同一网络提交的来信过多,请稍等几分钟再试。您填写的内容仍保留在下面。"),
-                )
-            submission, code = services.submission_create(
-                data=form.submission_data(), ip=ip, captcha_token=form.cleaned_data.get("captcha") or ""
-            )
-            ratelimit.submission_accepted(ip)
-            response = redirect("participation:thanks")
-            response.set_signed_cookie(
-                RECEIPT_COOKIE,
-                f"{submission.number}:{code}",
-                salt=RECEIPT_SALT,
-                max_age=RECEIPT_MAX_AGE,
-                path=receipt_path(),
-                secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,
-                samesite="Lax",
-            )
-            return response
-    else:
-        form = SubmissionForm(initial=_initial(request), consultation=consultation)
     context = {
-        "form": form,
         "captcha_on": captcha.configured(),
         "consultation": consultation,
         "consultation_error": consultation_error,
     }
-    return render(request, "participation/feedback.html", context)
+    if request.method == "POST":
+        form = SubmissionForm(request.POST, consultation=consultation)
+        return receive(request, form, template="participation/feedback.html", context=context)
+    form = SubmissionForm(initial=_initial(request), consultation=consultation)
+    return render(request, "participation/feedback.html", {**context, "form": form})
+
+
+def reported_page(request) -> str:
+    """The page a 找错 report is about: ?url= (the footer's link), else the page the reader came from on this site."""
+    url = request.GET.get("url", "")
+    if not url:
+        referer = request.headers.get("Referer", "")
+        url = referer if origin.origin_of(referer) in origin.own_origins(request) else ""
+    url = sanitize.clean_line(url, max_length=500)
+    # The footer sends the page's path; the office reads the whole address.
+    return absolute_url(url) if url.startswith("/") and not url.startswith("//") else url
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def site_error(request):
+    """我为政府网站找错: a short form whose report joins the queue as a letter of its own kind."""
+    context = {"captcha_on": captcha.configured()}
+    if request.method == "POST":
+        return receive(request, SiteErrorForm(request.POST), template="participation/site_error.html", context=context)
+    form = SiteErrorForm(initial={"page_url": reported_page(request)})
+    return render(request, "participation/site_error.html", {**context, "form": form})
 
 
 def receipt_text(submission, code: str) -> str:
@@ -180,9 +204,19 @@ def track(request):
 
 
 def answers(request):
+    """Published answers, newest first; ?domain=slug or ?task=id narrows them to what a plan page lists."""
     items = Submission.objects.published().select_related("domain", "department").order_by("-answered_at")
+    place, query = None, {}
+    if slug := request.GET.get("domain", ""):
+        place, query = DomainPage.objects.live().filter(slug=slug).first(), {"domain": slug}
+    elif task_id := id_param(request.GET.get("task")):
+        place, query = TaskPage.objects.live().filter(pk=task_id).first(), {"task": task_id}
+    if place is not None:  # an unknown place shows every answer rather than none
+        items = items.filter(**{"task" if isinstance(place, TaskPage) else "domain": place})
     page = Paginator(items, 20).get_page(request.GET.get("page"))
-    return render(request, "participation/answers.html", {"page_obj": page})
+    # The pager keeps the filter: ?domain=…&page=2.
+    context = {"page_obj": page, "place": place, "filter_query": urlencode(query) if place else ""}
+    return render(request, "participation/answers.html", context)
 
 
 def statistics_page(request):
@@ -258,7 +292,7 @@ def satisfaction_page(request):
     response.set_cookie(
         satisfaction.VOTER_COOKIE,
         token,
-        max_age=400 * 24 * 3600,
+        max_age=satisfaction.VOTER_COOKIE_MAX_AGE,
         samesite="Lax",
         httponly=True,
         secure=settings.SESSION_COOKIE_SECURE,

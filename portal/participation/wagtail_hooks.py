@@ -2,10 +2,12 @@
 approved by the office: moderation.py), and an audit trail."""
 
 from django.contrib.admin.utils import quote
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, ButtonsColumnMixin, Column, TitleColumn
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -130,6 +132,23 @@ class EvaluationReportViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_submission_viewset():
     return SubmissionViewSet("submissions")
+
+
+class SiteErrorMenuItem(MenuItem):
+    """网站找错: the submissions queue filtered to 找错 reports, shown to whoever may see the queue.
+
+    A filter of the one queue rather than a second listing, so that its filters, search, exports and bulk
+    actions (which read the listing's query string) are the letters' own and reach only the reports.
+    """
+
+    def is_shown(self, request):
+        return any(request.user.has_perm(f"participation.{action}_submission") for action in ("change", "view"))
+
+
+@hooks.register("register_admin_menu_item")
+def register_site_error_menu_item():
+    url = reverse("submissions:index") + f"?kind={Submission.Kind.SITE_ERROR}"
+    return SiteErrorMenuItem(_("网站找错"), url, name="site-errors", icon_name="warning", order=251)
 
 
 @hooks.register("register_admin_viewset")

@@ -1,8 +1,14 @@
-"""The feedback form embedded where residents read about a domain or a task."""
+"""Citizens' voice where residents read the plan: the embedded feedback form, the answers about a domain or a
+task, and the consultations open now."""
+
+from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
 
+from portal.core.pages import LINK_FIELDS
 from portal.participation.forms import Place, SubmissionForm
 from portal.plan.models import DomainPage
 
@@ -24,3 +30,45 @@ def feedback_form(domain, tasks=(), task=None):
         "form": SubmissionForm(place=place, auto_id="fb_%s"),
         "answer_working_days": settings.PARTICIPATION_ANSWER_WORKING_DAYS,
     }
+
+
+ANSWERS_SHOWN = 3
+
+
+@register.inclusion_tag("participation/includes/place_answers.html")
+def place_answers(page):
+    """The latest published answers about a domain or a task page, with a link to all of them: one query."""
+    from portal.participation.models import Submission
+
+    field = "domain" if isinstance(page, DomainPage) else "task"
+    answers = Submission.objects.published().filter(**{field: page}).only("number", "title", "answered_at")
+    query = {"domain": page.slug} if field == "domain" else {"task": page.pk}
+    return {
+        "answers": list(answers.order_by("-answered_at")[:ANSWERS_SHOWN]),
+        "all_url": f"{reverse('participation:answers')}?{urlencode(query)}",
+    }
+
+
+def open_consultations(limit=3) -> list:
+    """Consultations taking opinions now, closing soonest first."""
+    from portal.participation.pages import ConsultationPage
+
+    now = timezone.now()
+    pages = ConsultationPage.objects.live().public().filter(opens_at__lte=now, closes_at__gt=now)
+    return list(pages.order_by("closes_at").only(*LINK_FIELDS, "closes_at")[:limit])
+
+
+@register.inclusion_tag("participation/includes/open_consultations.html", takes_context=True)
+def consultations_open(context):
+    """The home page's box: shown only while a consultation is open."""
+    return {"request": context.get("request"), "consultations": open_consultations(), "always": False}
+
+
+@register.inclusion_tag("participation/includes/open_consultations.html", takes_context=True)
+def consultations_of_mechanism(context, page):
+    """On 民主决策机制, the mechanism that promises to ask the public: the open ones, and the way to all."""
+    from portal.participation.pages import DECISION_MECHANISM
+
+    if page.slug != DECISION_MECHANISM:
+        return {"consultations": [], "always": False}
+    return {"request": context.get("request"), "consultations": open_consultations(), "always": True}

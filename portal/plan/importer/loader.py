@@ -6,6 +6,7 @@ run changes nothing. Pages staff added that the file does not mention are never 
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import yaml
@@ -124,6 +125,21 @@ class _Loader:
             self.report.count(self.report.updated, label)
         else:
             self.report.unchanged += 1
+        return page
+
+    def page_once(self, parent: Page, model, slug: str, values: dict, label: str):
+        """A page the file does not describe (the site's own pages): created with `values` if missing, then
+        left to staff, whose edits a later load never overwrites."""
+        page = model.objects.child_of(parent).filter(slug=slug).first()
+        if page is not None:
+            self.report.unchanged += 1
+            return page
+        if Page.objects.child_of(parent).filter(slug=slug).exists():
+            raise PlanDataError(label, "slug", f"“{parent.title}”下已有网址为 {slug} 的其他类型页面")
+        page = model(slug=slug, **values)
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+        self.report.count(self.report.created, label)
         return page
 
     def _responsibilities(self, roles):
@@ -253,6 +269,10 @@ def _load(data: dict, base_dir: Path, report: LoadReport):
     loader.page(home, index_page, "updates", {"title": "工作进展"}, None, "进展栏目")
     index_page = apps.get_model("participation", "ConsultationIndexPage")
     loader.page(home, index_page, "consultations", {"title": "意见征集"}, None, "征集栏目")
+    # The site's own pages (联系我们, 隐私声明, 网站声明): created once with their default text, then the office's.
+    for name in ("ContactPage", "PrivacyPage", "StatementPage"):
+        model = apps.get_model("about", name)
+        loader.page_once(home, model, model.DEFAULT_SLUG, model.default_values(), "本站页面")
 
 
 def load_plan(path: Path | None = None) -> LoadReport:
@@ -290,13 +310,51 @@ def _load_sample_updates(items, report: LoadReport):
             title=item["title"],
             date=timezone.make_aware(item["published_at"], tz),
             summary=item["summary"],
-            body=[("paragraph", RichText(f"<p>{escape(p)}</p>")) for p in item["paragraphs"]],
+            body=[("paragraph", RichText(paragraphs([p]))) for p in item["paragraphs"]],
             is_sample=True,
         )
         page.domains = [domains[k] for k in item["domains"]]
         index.add_child(instance=page)
         page.save_revision().publish()
         report.count(report.created, "示例进展")
+
+
+def paragraphs(items) -> str:
+    return "".join(f"<p>{escape(p)}</p>" for p in items)
+
+
+def _load_sample_consultations(items, report: LoadReport):
+    """One open consultation and one closed with its outcome, so the 意见征集 links lead somewhere; made once."""
+    ConsultationIndexPage = apps.get_model("participation", "ConsultationIndexPage")
+    ConsultationPage = apps.get_model("participation", "ConsultationPage")
+
+    index = ConsultationIndexPage.objects.first()
+    if index is None:
+        raise PlanDataError("consultations", None, "请先导入方案(缺少“意见征集”栏目)")
+    domains = {d.slug: d for d in DomainPage.objects.child_of(index.get_parent())}
+    now = timezone.now()
+    for item in items:
+        if ConsultationPage.objects.child_of(index).filter(slug=item["slug"]).exists():
+            report.unchanged += 1
+            continue
+        if item["domain"] and item["domain"] not in domains:
+            raise PlanDataError(f"consultations({item['slug']})", "domain", f"没有这个领域:{item['domain']}")
+        page = ConsultationPage(
+            slug=item["slug"],
+            title=item["title"],
+            domain=domains.get(item["domain"]),
+            summary=item["summary"],
+            background=paragraphs(item["background"]),
+            questions=[("question", question) for question in item["questions"]],
+            opens_at=now + timedelta(days=item["opens_in_days"]),
+            closes_at=now + timedelta(days=item["closes_in_days"]),
+            outcome=paragraphs(item["outcome"]),
+            # Nobody took part in a sample: no outcome mail to send.
+            outcome_notified_at=now if item["outcome"] else None,
+        )
+        index.add_child(instance=page)
+        page.save_revision().publish()
+        report.count(report.created, "示例意见征集")
 
 
 def load_samples(path: Path | None = None) -> LoadReport:
@@ -308,6 +366,7 @@ def load_samples(path: Path | None = None) -> LoadReport:
     # One refresh of the indicators' readings at the end rather than one per measurement.
     with transaction.atomic(), refreshed_once():
         _load_sample_updates(samples["updates"], report)
+        _load_sample_consultations(samples["consultations"], report)
         for i, item in enumerate(samples["measurements"]):
             where = f"measurements[{i}]({item['indicator']} {item['date']})"
             indicator = indicators.get(item["indicator"])

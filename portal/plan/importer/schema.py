@@ -243,15 +243,38 @@ ROOT = {
 }
 
 MEASUREMENT = {"indicator": text, "date": date, "value": number, "source": text, "note": optional_text}
+
+
+def text_list(value, where, field):
+    return [text(item, where, field) for item in (value or [])]
+
+
 SAMPLE_UPDATE = {
     "slug": text,
     "title": text,
     "published_at": timestamp,
     "summary": text,
     "domains": key_list,
-    "paragraphs": lambda v, w, f: [text(p, w, f) for p in (v or [])],
+    "paragraphs": text_list,
 }
-SAMPLES = {"measurements": entries(MEASUREMENT, "indicator"), "updates": entries(SAMPLE_UPDATE, "slug")}
+# Consultations' dates are days from the load (negative: before it), so that the open one is open whenever
+# `make run` loads it.
+SAMPLE_CONSULTATION = {
+    "slug": text,
+    "title": text,
+    "domain": optional_text,
+    "summary": text,
+    "background": text_list,
+    "questions": text_list,
+    "opens_in_days": integer,
+    "closes_in_days": integer,
+    "outcome": text_list,
+}
+SAMPLES = {
+    "measurements": entries(MEASUREMENT, "indicator"),
+    "updates": entries(SAMPLE_UPDATE, "slug"),
+    "consultations": entries(SAMPLE_CONSULTATION, "slug"),
+}
 
 
 def _all_indicators(data):

@@ -60,6 +60,9 @@ class HomePage(AncestryMixin, Page):
         "plan.MechanismIndexPage",
         "updates.UpdateIndexPage",
         "participation.ConsultationIndexPage",
+        "about.ContactPage",
+        "about.PrivacyPage",
+        "about.StatementPage",
     ]
     max_count = 1
     template = "plan/home_page.html"
