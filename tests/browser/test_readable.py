@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from django.urls import reverse
 
+from portal.about.models import ContactPage, PrivacyPage, StatementPage
 from portal.participation.pages import ConsultationIndexPage, ConsultationPage
 from portal.plan.models import Department, DomainPage, IndicatorPage, MechanismPage, TaskPage
 from portal.updates.models import UpdatePage
@@ -45,8 +46,12 @@ def public_pages() -> list[str]:
         "/feedback/answers/",
         "/feedback/statistics/",
         "/no-such-page/",
+        "/sitemap/",
+        "/subscribe/",
+        "/feedback/site-error/?url=/employment/",
+        "/zh-hant/employment/",
     ]
-    for model in (UpdatePage, ConsultationIndexPage, ConsultationPage):
+    for model in (UpdatePage, ConsultationIndexPage, ConsultationPage, ContactPage, PrivacyPage, StatementPage):
         if first := model.objects.live().first():
             pages.append(first.url)
     return pages
