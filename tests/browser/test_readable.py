@@ -44,6 +44,12 @@ def public_pages() -> list[str]:
         "/feedback/satisfaction/",
         "/feedback/answers/",
         "/feedback/statistics/",
+        "/feedback/site-error/?url=/employment/",
+        "/sitemap/",
+        "/subscribe/",
+        "/contact/",
+        "/privacy/",
+        "/statement/",
         "/no-such-page/",
     ]
     for model in (UpdatePage, ConsultationIndexPage, ConsultationPage):
