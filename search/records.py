@@ -105,7 +105,12 @@ def sample_doc_ids(doc_ids) -> set[str]:
         return set()
     indicators = IndicatorReading.objects.filter(indicator_id__in=pks, count__gt=0, latest_is_sample=True)
     updates = UpdatePage.objects.filter(pk__in=pks, is_sample=True)
-    samples = indicators.values_list("indicator_id", flat=True).union(updates.values_list("pk", flat=True))
+    # Unordered: SQLite allows no ORDER BY inside a UNION, and pages are ordered by their tree path by default.
+    samples = (
+        indicators.order_by()
+        .values_list("indicator_id", flat=True)
+        .union(updates.order_by().values_list("pk", flat=True))
+    )
     return {f"page:{pk}" for pk in samples}
 
 
