@@ -12,6 +12,7 @@ pinyin, "pyi:" initials. A concept's terms come with (title weight, body weight)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import chinese
@@ -40,6 +41,9 @@ STRONG = frozenset({"word", "synonym", "pinyin"})
 SHOWN = STRONG | {"part"}
 SNIPPET_FACTOR = {"word": 1.0, "pinyin": 1.0, "synonym": 0.7, "part": 0.4}
 MAX_CONCEPTS = 8
+# A question asked the A-not-A way (要不要门票, 达不达标, 会不会征求): the segmenter may cut it so that 不要 or
+# 达不 stays behind as a concept that no page holds. Its positive form (要门票, 达标) asks the same of a search.
+A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 MAX_TERMS_PER_CONCEPT = 12
 
 
@@ -146,7 +150,7 @@ def _word_concepts(part: str, synonyms: chinese.Synonyms) -> list[Concept]:
     if whole:  # a resident's word the segmenter splits, or an English phrase ("familydoctor")
         return [_concept(part, synonyms)]
     concepts = [_number_concept(number) for number in chinese.unit_numbers(part)]
-    rest = chinese.UNIT_NUMBER.sub(" ", part)
+    rest = A_NOT_A.sub(r"\1", chinese.UNIT_NUMBER.sub(" ", part))
     tokens = [t for t in _join_keys(chinese.cut(rest), synonyms) if not chinese.is_stopword(t)]
     run: list[str] = []
     for token in [*tokens, ""]:

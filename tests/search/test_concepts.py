@@ -32,6 +32,25 @@ def test_more_question_forms(q):
     assert not {"有没有", "在哪里", "能不能", "吗", "我", "想", "问", "一下", "哪里"} & set(texts(q))
 
 
+@pytest.mark.parametrize(
+    "q, wanted",
+    [
+        ("博物馆要不要门票", ["博物馆", "门票"]),
+        ("台山的饮用水水质达不达标", ["水质", "达标"]),
+        ("政府做民生项目会不会征求群众意见", ["民生", "项目", "征求", "群众", "意见"]),
+    ],
+)
+def test_a_not_a_questions_leave_no_stray_negation(q, wanted):
+    """However the segmenter cuts 要不要 or 达不达标, no 不要 or 达不 is left for a page to hold."""
+    concepts = texts(q)
+    assert not [c for c in concepts if "不" in c]
+    assert set(wanted) <= set(concepts)
+
+
+def test_negations_that_are_not_questions_stay():
+    assert "不到" in "".join(texts("大学毕业找不到工作"))
+
+
 # At least twenty Cantonese/Taishanese and everyday words, each reaching the plan's word for it.
 RESIDENTS_WORDS = [
     ("睇医生", "医疗卫生"),

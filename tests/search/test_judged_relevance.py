@@ -15,7 +15,7 @@ import pytest
 
 from portal.updates.services import demo_updates
 
-from .judged import DEV, HELDOUT, evaluate, figures, report
+from .judged import DEV, HELDOUT, HELDOUT_2, evaluate, figures, report
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]
 
@@ -42,10 +42,12 @@ def engine(request, corpus):
     return request.param
 
 
-def test_dev_set_report(engine, capsys):
-    evaluation = evaluate(engine, DEV)
+@pytest.mark.parametrize("name, path", [("dev", DEV), ("held-out 2", HELDOUT_2)])
+def test_set_report(engine, name, path, capsys):
+    """The development set, and the second held-out set, which has no threshold yet: figures only."""
+    evaluation = evaluate(engine, path)
     with capsys.disabled():
-        print("\n" + report("dev", engine, evaluation))
+        print("\n" + report(name, engine, evaluation))
     assert evaluation.outcomes
 
 
