@@ -19,7 +19,10 @@ MODES = {"normal": {}, "large": {"text_size": "large"}, "care": {"care_mode": "o
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 # What a reader taps: the header's controls, the navigation, buttons and form fields (links inside running
 # text are exempt, as in WCAG 2.5.5).
-TAPPED = ".tools a, .site-nav a, button:visible, .header-search input, .feedback-form input[type=text]:visible"
+TAPPED = (
+    ".tools a, .nav-fold-button, .site-nav a, button:visible, .header-search input,"
+    " .feedback-form input[type=text]:visible"
+)
 
 
 def public_pages() -> list[str]:
@@ -113,6 +116,7 @@ def test_care_mode_on_a_phone_reads_large_spaced_and_tappable(site, browser):
     context, _ = open_as(browser, site, "normal", "phone")
     page = context.new_page()
     page.goto(site.url + "/employment/")
+    page.locator(".nav-fold > summary").click()  # the sections, folded on a phone
     tapped = sizes(page, TAPPED)
     assert len(tapped) >= 15  # the header's controls, the navigation, the search box and its button
     small = [(name, h) for name, h in tapped if h < 44]
@@ -123,6 +127,7 @@ def test_care_mode_on_a_phone_reads_large_spaced_and_tappable(site, browser):
     page.wait_for_url("**/employment/")
     assert "care-mode" in page.evaluate("document.documentElement.className")
     page.reload()
+    page.locator(".nav-fold > summary").click()
     body = page.evaluate(
         "(() => { const s = getComputedStyle(document.querySelector('main p, main li'));"
         " return [parseFloat(s.fontSize), parseFloat(s.lineHeight)]; })()"
@@ -132,7 +137,8 @@ def test_care_mode_on_a_phone_reads_large_spaced_and_tappable(site, browser):
     assert small == [], small
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
-    # The keyboard reaches the controls in order, each with a visible ring.
+    # The keyboard reaches the controls in order, each with a visible ring (the sections' button among them).
+    page.reload()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
     for _ in range(6):
@@ -146,4 +152,28 @@ def test_care_mode_on_a_phone_reads_large_spaced_and_tappable(site, browser):
     page.get_by_role("link", name="退出适老化").click()
     page.wait_for_url("**/employment/")
     assert "care-mode" not in page.evaluate("document.documentElement.className")
+    context.close()
+
+
+def test_the_sections_fold_behind_one_button_on_a_phone_only(site, browser):
+    """On a phone the header's fifteen sections filled the first screen in 适老化 mode: they fold behind
+    栏目导航, which opens from the keyboard without a script; a desktop shows them with no button."""
+    context, _ = open_as(browser, site, "care", "phone")
+    page = context.new_page()
+    page.goto(site.url + "/employment/")
+    section = page.locator(".site-nav").get_by_role("link", name="意见征集")
+    assert not section.is_visible()
+    assert page.locator("main h1").bounding_box()["y"] < 844 / 2  # the page starts on its first screen
+    page.locator(".nav-fold > summary").focus()
+    page.keyboard.press("Enter")
+    assert section.is_visible()
+    section.click()
+    page.wait_for_url("**/consultations/")
+    context.close()
+
+    context, _ = open_as(browser, site, "care", "desktop")
+    page = context.new_page()
+    page.goto(site.url + "/employment/")
+    assert page.locator(".site-nav").get_by_role("link", name="意见征集").is_visible()
+    assert not page.locator(".nav-fold > summary").is_visible()
     context.close()

@@ -12,7 +12,9 @@ def test_phone_walk_from_home_to_an_indicator(site, phone, tmp_path):
     # Nothing wider than the phone's screen.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
-    phone.get_by_role("link", name="公共教育").first.click()
+    # The header's sections are folded on a phone (栏目导航): the resident taps the domain's tile.
+    assert not phone.locator(".site-nav").get_by_role("link", name="公共教育").is_visible()
+    phone.locator(".domain-tile").get_by_role("link", name="公共教育").click()
     phone.wait_for_url("**/education/")
     assert phone.locator(".indicator-card").count() >= 5
     assert phone.locator(".indicator-card svg title").count() >= 1
