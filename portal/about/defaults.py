@@ -1,12 +1,14 @@
 """The text load_plan gives the site's own pages when it creates them; the office edits it afterwards.
 
-The office and its telephone number are the plan's (台府〔2014〕32号: 领导小组日常工作由市财政局承担; the
-published page gives 0750-5565827). The plan gives no street address, so none is written here: the
-contact page's address field is empty until staff fill it in.
+The office, its telephone number and mail address are the plan's (台府〔2014〕32号: 领导小组日常工作由市财政局承担;
+the published page gives 0750-5565827 and tssxzzx@jiangmen.gov.cn). The plan gives no street address, only that
+the office sits in the finance bureau, so that is what the address says until staff write the street.
 """
 
 OFFICE = "台山市推进基本公共服务均等化综合改革试点工作领导小组办公室(设在市财政局)"
 PHONE = "0750-5565827"
+EMAIL = "tssxzzx@jiangmen.gov.cn"
+ADDRESS = "台山市财政局内(领导小组办公室)"
 
 CONTACT = """
 <p>对本网站内容、试点工作进展有疑问,或需要了解来信办理情况,可以联系领导小组办公室。</p>

@@ -46,7 +46,7 @@ class ContactPage(TextPage):
     office = models.CharField(_("办公室"), max_length=100)
     phone = models.CharField(_("联系电话"), max_length=30, help_text=_("例如:0750-5565827"))
     email = models.EmailField(_("电子邮箱"), blank=True)
-    # The plan names the office (at the finance bureau) but gives no street address: staff fill it in.
+    # The plan names the office (at the finance bureau) but gives no street address: staff write the street.
     address = models.CharField(_("办公地址"), max_length=200, blank=True, help_text=_("留空则页面不显示地址。"))
     hours = models.CharField(_("办公时间"), max_length=100, blank=True)
 
@@ -62,7 +62,13 @@ class ContactPage(TextPage):
 
     @classmethod
     def default_values(cls) -> dict:
-        return {**super().default_values(), "office": defaults.OFFICE, "phone": defaults.PHONE}
+        return {
+            **super().default_values(),
+            "office": defaults.OFFICE,
+            "phone": defaults.PHONE,
+            "email": defaults.EMAIL,
+            "address": defaults.ADDRESS,
+        }
 
     @property
     def phone_href(self) -> str:

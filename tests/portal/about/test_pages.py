@@ -52,8 +52,9 @@ def test_contact_page_has_the_office_and_a_phone_to_tap(reader, django_capture_o
     html = html_of(reader, "/contact/")
     assert "领导小组办公室" in html and "市财政局" in html
     assert '<a class="tel" href="tel:+867505565827">0750-5565827</a>' in html
-    # The plan gives no address: none is shown until staff enter one.
-    assert "办公地址" not in html
+    assert '<a href="mailto:tssxzzx@jiangmen.gov.cn">' in html
+    # The plan gives no street, only the bureau the office sits in, until staff write the street.
+    assert "办公地址" in html and "台山市财政局内" in html
     page = ContactPage.objects.get()
     page.address = "台山市台城某路 1 号"
     with django_capture_on_commit_callbacks(execute=True):  # the purge follows the commit
