@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from portal.core import origin, sanitize
 from portal.core.inputs import id_param
 from portal.core.links import absolute_url
+from portal.core.script import is_traditional, to_traditional
 from portal.plan.models import DomainPage, TaskPage
 
 from . import captcha, ratelimit, services
@@ -150,11 +151,16 @@ def site_error(request):
     return render(request, "participation/site_error.html", {**context, "form": form})
 
 
-def receipt_text(submission, code: str) -> str:
-    return _(
+def receipt_text(submission, code: str, traditional: bool = False) -> str:
+    labels = _(
         "台山市基本公共服务均等化 受理回执\n受理编号:%(number)s\n查询码:%(code)s\n标题:%(title)s\n"
         "提交时间:%(created)s\n答复期限:%(due)s\n查询网址:%(url)s\n"
-    ) % {
+    )
+    # The page around it is converted on its way out, but not this text, which travels inside a data: URL; the
+    # title stays as it was typed.
+    if traditional:
+        labels = to_traditional(labels)
+    return labels % {
         "number": submission.number,
         "code": code,
         "title": submission.title,
@@ -177,7 +183,8 @@ def thanks(request):
         "track_url": services.track_url(submission.number),
         "receipt_filename": f"{submission.number}.txt",
         # Saved without JavaScript or a server round trip: the receipt is never stored in clear.
-        "receipt_download": "data:text/plain;charset=utf-8," + quote(receipt_text(submission, code)),
+        "receipt_download": "data:text/plain;charset=utf-8,"
+        + quote(receipt_text(submission, code, traditional=is_traditional(request))),
     }
     response = render(request, "participation/thanks.html", context)
     # Shown once: a reload, or the next person at a shared computer, finds the tracking form instead.

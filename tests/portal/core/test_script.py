@@ -3,7 +3,7 @@
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -160,8 +160,11 @@ def test_a_submission_from_a_traditional_page_is_stored_as_typed(reader, django_
     assert response.status_code == 302 and response["Location"] == "/zh-hant/feedback/thanks/"
     submission = Submission.objects.get()
     assert (submission.title, submission.content) == (typed["title"], typed["content"])
-    receipt = get(reader, response["Location"]).content.decode()
+    page = get(reader, response["Location"])
+    receipt = page.content.decode()
     assert submission.number in receipt and "查詢碼" in receipt
+    saved = unquote(page.context["receipt_download"])  # the 保存回执 file: its labels too, the title as typed
+    assert "查詢碼" in saved and "查询码" not in saved and f"標題:{typed['title']}" in saved
 
 
 def test_a_form_returned_with_errors_keeps_what_was_typed_and_speaks_traditional(reader):
