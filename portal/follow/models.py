@@ -53,6 +53,7 @@ class Subscription(models.Model):
     class Meta:
         verbose_name = _("关注")
         verbose_name_plural = _("关注")
+        permissions = [("send_notice", _("可向意见征集的关注者发送通知"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(page__isnull=False, submission__isnull=True)
