@@ -200,6 +200,8 @@ def send_digests(now=None) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
     expired = delete_expired(now)
+    # A day's claims are needed only while that day's rerun could come: older ones (addresses) go.
+    DigestSent.objects.filter(day__lt=today - datetime.timedelta(days=1)).delete()
     subscriptions = list(
         Subscription.objects.confirmed()
         .filter(confirmed_at__lt=now)

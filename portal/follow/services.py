@@ -18,7 +18,7 @@ from portal.participation.models import keyed_digest
 from portal.participation.ratelimit import DAY, hit
 
 from . import tokens
-from .models import Subscription
+from .models import DigestSent, Subscription
 
 logger = logging.getLogger("portal.follow")
 
@@ -97,5 +97,6 @@ def delete_expired(now=None) -> int:
 
 
 def erase_address(email: str) -> int:
-    """Every subscription of an address, confirmed or not (the personal-data erasure)."""
+    """Every subscription of an address, confirmed or not, and its digest records (the personal-data erasure)."""
+    DigestSent.objects.filter(email__iexact=email.strip()).delete()
     return Subscription.objects.filter(email__iexact=email.strip()).delete()[0]

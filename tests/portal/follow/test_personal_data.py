@@ -1,11 +1,13 @@
 """A follower's address is never on a public page, in search or in open data; it is erasable."""
 
+import datetime
+
 import pytest
 
 from django.core.management import call_command
 from django.urls import reverse
 
-from portal.follow.models import Subscription
+from portal.follow.models import DigestSent, Subscription
 from tests.factories.follow import SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,8 +52,9 @@ def test_erase_personal_data_removes_an_address(capsys):
 
     SubscriptionFactory(page=DomainPage.objects.first(), email=ADDRESS)
     SubscriptionFactory(page=DomainPage.objects.first(), email="someone.else@example.com")
+    DigestSent.objects.create(email=ADDRESS, day=datetime.date.today())
     call_command("erase_personal_data", "--email", ADDRESS.upper())
-    assert not Subscription.objects.filter(email=ADDRESS).exists()
+    assert not Subscription.objects.filter(email=ADDRESS).exists() and not DigestSent.objects.exists()
     assert ADDRESS not in capsys.readouterr().out
     call_command("erase_personal_data", letter.number)
     assert list(Subscription.objects.values_list("email", flat=True)) == ["someone.else@example.com"]
