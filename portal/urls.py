@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("plan/", include("portal.plan.urls")),
     path("search/", include("search.urls")),
     path("feedback/", include("portal.participation.urls")),
+    path("follow/", include("portal.follow.urls")),
     path("", include("portal.about.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

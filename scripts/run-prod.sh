@@ -3,7 +3,8 @@
 #   scripts/run-prod.sh start   PostgreSQL, Elasticsearch and Redis of its own; the release steps (migrate,
 #                               collectstatic, load_plan without samples, setup_staff, set_site_url,
 #                               rebuild_search_index, create_operator); then gunicorn (2 workers, --preload)
-#                               and `manage.py db_worker` under supervisord; waits for http://127.0.0.1:PORT/
+#                               `manage.py db_worker` and `send_digests --every 600` under supervisord;
+#                               waits for http://127.0.0.1:PORT/
 #   scripts/run-prod.sh stop    stop everything start started (supervisord and its programs, Redis,
 #                               Elasticsearch, PostgreSQL); the data stays in RUN_PROD_DIR for next time
 #   scripts/run-prod.sh status  exit 0 when supervisord runs; prints its programs
@@ -139,6 +140,19 @@ stopasgroup=true
 killasgroup=true
 redirect_stderr=true
 stdout_logfile=$RUN/logs/db_worker.log
+
+; 关注 digests: wakes every 10 minutes and, once a day from DIGEST_HOUR, enqueues the digest task for db_worker
+; (portal/follow/digest.py: one mail per address per day, a rerun sends nobody a second copy).
+[program:send_digests]
+command=$PY manage.py send_digests --every 600
+directory=$ROOT
+autorestart=true
+startsecs=5
+stopwaitsecs=30
+stopasgroup=true
+killasgroup=true
+redirect_stderr=true
+stdout_logfile=$RUN/logs/send_digests.log
 
 ; Index changes Elasticsearch did not take wait in the outbox; this retries them (search/outbox.py).
 [program:drain_search_outbox]

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from portal.core.views import YEAR
+from portal.follow.tokens import CONFIRM_MAX_AGE
 from portal.participation import captcha, ratelimit, satisfaction
 from portal.participation.views import RECEIPT_MAX_AGE
 
@@ -48,6 +49,19 @@ def collected() -> list[Kept]:
             % {"n": settings.SATISFACTION_MAX_PER_ADDRESS},
             _("评价长期保存用于统计;浏览器标识 Cookie 保存 %(days)s 天")
             % {"days": days(satisfaction.VOTER_COOKIE_MAX_AGE)},
+        ),
+        Kept(
+            _("关注:您的电子邮箱、关注的内容(领域、指标、意见征集或您的来信)、申请和确认时间、已通知到的时间"),
+            _(
+                "先发一封确认邮件,您点击确认后才发送汇总邮件(每天最多一封);邮箱从不公开、不进入搜索和开放数据;"
+                "同一邮箱每天最多收到 %(address)s 封确认邮件,同一网络每天最多申请 %(ip)s 次"
+            )
+            % {"address": settings.FOLLOW_MAX_PER_ADDRESS, "ip": settings.FOLLOW_MAX_PER_IP},
+            _(
+                "未确认的申请 %(days)s 天后自动删除;已确认的保存到您退订为止:每封邮件都有一键退订和“管理我的关注”链接,"
+                "也可联系领导小组办公室删除"
+            )
+            % {"days": CONFIRM_MAX_AGE.days},
         ),
         Kept(
             _("受理回执 Cookie(受理编号和查询码)"),

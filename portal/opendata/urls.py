@@ -15,4 +15,6 @@ urlpatterns = [
     path("subscribe/<slug:slug>/", views.subscribe, name="subscribe_domain"),
     path("feeds/updates/", feeds.UpdatesFeed(), name="feed_updates"),
     path("feeds/domains/<slug:slug>/", feeds.DomainUpdatesFeed(), name="feed_domain"),
+    path("feeds/indicators/<int:pk>/", feeds.IndicatorFeed(), name="feed_indicator"),
+    path("feeds/consultations/<int:pk>/", feeds.ConsultationFeed(), name="feed_consultation"),
 ]

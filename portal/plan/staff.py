@@ -69,6 +69,8 @@ def setup_staff() -> list[str]:
             content_type__app_label="participation",
             codename__in=["view_personal_data", "approve_answer", "clear_quarantine"],
         ),
+        # A one-off notice to a consultation's followers (a change of dates): the office speaks for the site.
+        *Permission.objects.filter(content_type__app_label="follow", codename="send_notice"),
     )
     for group, codenames in ((editors, EDITOR_PAGE_PERMISSIONS), (office, OFFICE_PAGE_PERMISSIONS)):
         for codename in codenames:

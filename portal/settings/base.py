@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "portal.opendata",
     "portal.participation",
     "portal.about",
+    "portal.follow",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -369,3 +370,9 @@ AXES_CLIENT_IP_CALLABLE = "portal.participation.ratelimit.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# Following (portal/follow/): confirmation mails per address and follow requests per network address, a day.
+FOLLOW_MAX_PER_ADDRESS = env.int("FOLLOW_MAX_PER_ADDRESS", default=5)
+FOLLOW_MAX_PER_IP = env.int("FOLLOW_MAX_PER_IP", default=30)
+# The hour (0–23, TIME_ZONE) from which `manage.py send_digests --every` sends the day's digests.
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)

@@ -85,6 +85,7 @@ def staff_pages() -> list[str]:
         "/admin/reply_templates/new/",
         "/admin/evaluation_reports/",
         "/admin/search/zero-results/",
+        "/admin/follow/reach/",
         "/admin/reports/locked/",
         "/admin/reports/site-history/",
         "/admin/reports/aging-pages/",

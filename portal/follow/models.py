@@ -1,0 +1,89 @@
+"""Subscriptions (关注): an email address following a domain, an indicator, a consultation or a letter.
+
+The address is personal data: it lives only in Subscription.email, is never rendered on a public page,
+never indexed (no search_fields, not a page) and never in open data; `manage.py erase_personal_data
+--email` deletes an address's subscriptions. What a digest holds is not stored here: it is read at send
+time from what is still published (portal/follow/digest.py), so a measurement withdrawn before the digest
+goes out is never mailed. `digest_through` records how far each subscription has been told.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGES = [("zh-hans", _("简体")), ("zh-hant", _("繁體"))]
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+    def expired(self, now=None):
+        """Never confirmed within CONFIRM_DAYS: deleted, never mailed."""
+        from .tokens import CONFIRM_MAX_AGE
+
+        now = now or timezone.now()
+        return self.filter(confirmed_at__isnull=True, created_at__lt=now - CONFIRM_MAX_AGE)
+
+
+class Subscription(models.Model):
+    email = models.EmailField(_("电子邮箱"), db_index=True)
+    # What is followed: a live page (a domain, an indicator or a consultation), or a citizen's own letter.
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("页面")
+    )
+    submission = models.ForeignKey(
+        "participation.Submission",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("来信"),
+    )
+    language = models.CharField(_("文字"), max_length=8, choices=LANGUAGES, default="zh-hans")
+    created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    # Everything that happened up to this moment has been mailed (or predates the subscription).
+    digest_through = models.DateTimeField(_("已通知至"), null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = _("关注")
+        verbose_name_plural = _("关注")
+        permissions = [("send_notice", _("可向意见征集的关注者发送通知"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(page__isnull=False, submission__isnull=True)
+                | Q(page__isnull=True, submission__isnull=False),
+                name="follow_one_target",
+            ),
+            models.UniqueConstraint(fields=["email", "page"], name="follow_unique_page"),
+            models.UniqueConstraint(fields=["email", "submission"], name="follow_unique_submission"),
+        ]
+
+    def __str__(self):
+        return str(self.target_title)
+
+    @property
+    def target_title(self) -> str:
+        if self.submission_id:
+            return _("您的来信 %(number)s") % {"number": self.submission.number}
+        return self.page.title
+
+
+class DigestSent(models.Model):
+    """One digest per address per day: claimed in the same transaction that advances `digest_through`,
+    before the mail leaves, so a rerun after a crash finds it and sends nobody a second copy."""
+
+    email = models.EmailField()
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["email", "day"], name="follow_one_digest_a_day")]
+
+    def __str__(self):
+        return f"{self.day}"

@@ -1,0 +1,47 @@
+"""Signed links: confirmation (7 days, TimestampSigner), one-click unsubscribe and the manage page (no expiry).
+
+Nothing secret is stored: the link carries the subscription's id (or the address, for the manage page)
+signed with SECRET_KEY under its own salt, so a link for one purpose never works for another.
+"""
+
+import datetime
+
+from django.core import signing
+
+CONFIRM_MAX_AGE = datetime.timedelta(days=7)
+CONFIRM_SALT = "follow.confirm"
+UNSUBSCRIBE_SALT = "follow.unsubscribe"
+MANAGE_SALT = "follow.manage"
+
+
+def confirm_token(subscription) -> str:
+    return signing.TimestampSigner(salt=CONFIRM_SALT).sign(str(subscription.pk))
+
+
+def confirmed_pk(token: str) -> int | None:
+    try:
+        return int(signing.TimestampSigner(salt=CONFIRM_SALT).unsign(token, max_age=CONFIRM_MAX_AGE))
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def unsubscribe_token(subscription) -> str:
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(subscription.pk))
+
+
+def unsubscribe_pk(token: str) -> int | None:
+    try:
+        return int(signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def manage_token(email: str) -> str:
+    return signing.Signer(salt=MANAGE_SALT).sign_object(email.lower())
+
+
+def managed_email(token: str) -> str | None:
+    try:
+        return signing.Signer(salt=MANAGE_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        return None
