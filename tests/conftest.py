@@ -84,3 +84,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def simplified():
+    """A request under /zh-hant/ leaves its language active in the thread, so that a later test's
+    reverse() and Page.url would point at /zh-hant/; every test starts (and ends) in simplified."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")

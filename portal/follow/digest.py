@@ -32,7 +32,7 @@ from portal.updates.models import UpdatePage
 
 from . import tokens
 from .models import DigestSent, Subscription
-from .services import in_language, link
+from .services import delete_expired, in_language, link
 
 logger = logging.getLogger("portal.follow")
 BATCH = 500
@@ -178,12 +178,13 @@ def compose(email: str, subscriptions, items_of) -> EmailMessage:
                 lines.append(f"    {item.url}")
         lines.append("  " + _("不再关注这一项:") + link("follow:unsubscribe", language, tokens.unsubscribe_token(s)))
         lines.append("")
-    manage = link("follow:manage", language, tokens.manage_token(email))
+    token = tokens.manage_token(email)
+    manage = link("follow:manage", language, token)
     lines += [_("管理您的全部关注:%(url)s") % {"url": manage}, ""]
     lines.append(_("您收到这封邮件,是因为您在本平台确认了关注。每天最多一封。"))
     count = sum(len(items) for _s, items in groups)
     subject = _("您关注的内容有%(count)s条新进展") % {"count": count}
-    unsubscribe_all = link("follow:unsubscribe_all", language, tokens.manage_token(email))
+    unsubscribe_all = link("follow:unsubscribe_all", language, token)
     headers = {
         "List-Unsubscribe": f"<{unsubscribe_all}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -195,8 +196,6 @@ def compose(email: str, subscriptions, items_of) -> EmailMessage:
 
 def send_digests(now=None) -> dict:
     """Build and send today's digests; returns counts. Safe to run any number of times a day."""
-    from .services import delete_expired
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     expired = delete_expired(now)

@@ -12,6 +12,7 @@ CONFIRM_MAX_AGE = datetime.timedelta(days=7)
 CONFIRM_SALT = "follow.confirm"
 UNSUBSCRIBE_SALT = "follow.unsubscribe"
 MANAGE_SALT = "follow.manage"
+LETTER_SALT = "follow.letter"
 
 
 def confirm_token(subscription) -> str:
@@ -43,5 +44,16 @@ def manage_token(email: str) -> str:
 def managed_email(token: str) -> str | None:
     try:
         return signing.Signer(salt=MANAGE_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def letter_token(submission) -> str:
+    return signing.Signer(salt=LETTER_SALT).sign(str(submission.pk))
+
+
+def letter_pk(token: str) -> int | None:
+    try:
+        return int(signing.Signer(salt=LETTER_SALT).unsign(token))
     except (signing.BadSignature, ValueError):
         return None

@@ -7,7 +7,6 @@ are protected by their signatures (tokens.py); RFC 8058 one-click unsubscribes a
 clients from elsewhere, so those views skip the origin check.
 """
 
-from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,24 +26,26 @@ from .forms import FollowForm
 from .models import Subscription
 from .targets import followable_page
 
-LETTER_SALT = "follow.letter"
-
-
-def letter_token(submission) -> str:
-    """Put in the receipt page's form: only whoever saw the receipt can follow that letter."""
-    return signing.Signer(salt=LETTER_SALT).sign(str(submission.pk))
-
 
 def _target(request):
     """(page, submission) named by the POST, or (None, None)."""
     raw_letter = request.POST.get("letter", "")
     if raw_letter:
-        try:
-            pk = int(signing.Signer(salt=LETTER_SALT).unsign(raw_letter))
-        except (signing.BadSignature, ValueError):
-            return None, None
-        return None, Submission.objects.filter(pk=pk).first()
+        pk = tokens.letter_pk(raw_letter)
+        return None, Submission.objects.filter(pk=pk).first() if pk else None
     return followable_page(id_param(request.POST.get("page")) or 0), None
+
+
+def _subscription(pk: int | None):
+    return Subscription.objects.select_related("page", "submission").filter(pk=pk).first() if pk else None
+
+
+def _address_subscriptions(token: str):
+    """Every subscription of the address a manage link names, or None for a bad link."""
+    email = tokens.managed_email(token)
+    if email is None:
+        return None
+    return Subscription.objects.filter(email__iexact=email).select_related("page", "submission")
 
 
 @csrf_exempt
@@ -91,8 +92,7 @@ def sent(request):
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     """GET shows a button, POST confirms: a mail scanner that opens links confirms nothing."""
-    pk = tokens.confirmed_pk(token)
-    subscription = Subscription.objects.select_related("page", "submission").filter(pk=pk).first() if pk else None
+    subscription = _subscription(tokens.confirmed_pk(token))
     if subscription is None:
         return render(request, "follow/invalid.html", status=404)
     if request.method == "POST":
@@ -111,8 +111,7 @@ def confirm(request, token):
 def unsubscribe(request, token):
     """One subscription. POST needs no origin check (RFC 8058 one-click from a mail client): the signature
     is the key."""
-    pk = tokens.unsubscribe_pk(token)
-    subscription = Subscription.objects.select_related("page", "submission").filter(pk=pk).first() if pk else None
+    subscription = _subscription(tokens.unsubscribe_pk(token))
     if request.method == "POST":
         if subscription is not None:
             subscription.delete()
@@ -127,28 +126,22 @@ def unsubscribe(request, token):
 @require_http_methods(["GET", "POST"])
 def unsubscribe_all(request, token):
     """Everything an address follows: the digest's List-Unsubscribe (one click, RFC 8058)."""
-    email = tokens.managed_email(token)
-    if email is None:
+    subscriptions = _address_subscriptions(token)
+    if subscriptions is None:
         return render(request, "follow/invalid.html", status=404)
-    subscriptions = Subscription.objects.filter(email__iexact=email)
     if request.method == "POST":
         subscriptions.delete()
         return render(request, "follow/unsubscribed.html")
-    return render(
-        request,
-        "follow/unsubscribe.html",
-        {"subscriptions": subscriptions.select_related("page", "submission"), "all": True},
-    )
+    return render(request, "follow/unsubscribe.html", {"subscriptions": subscriptions, "all": True})
 
 
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
-    email = tokens.managed_email(token)
-    if email is None:
+    subscriptions = _address_subscriptions(token)
+    if subscriptions is None:
         return render(request, "follow/invalid.html", status=404)
-    subscriptions = Subscription.objects.filter(email__iexact=email).select_related("page", "submission")
     removed = False
     if request.method == "POST" and origin.is_same_origin(request):
         removed = subscriptions.filter(pk=id_param(request.POST.get("remove")) or 0).delete()[0] > 0

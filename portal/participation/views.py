@@ -23,13 +23,6 @@ from . import captcha, ratelimit, services
 from .forms import SiteErrorForm, SubmissionForm, TrackForm
 from .models import Submission
 
-
-def letter_token(submission) -> str:
-    from portal.follow.views import letter_token as token
-
-    return token(submission)
-
-
 # The receipt travels from the POST to the thanks page in a short-lived signed cookie rather
 # than the session: a database session would cost every submission another write.
 RECEIPT_COOKIE = "feedback_receipt"
@@ -189,8 +182,6 @@ def thanks(request):
         "code": code,
         "track_url": services.track_url(submission.number),
         "receipt_filename": f"{submission.number}.txt",
-        # 关注 this letter (accepted, assigned, answered): a signed id, so only the receipt can offer it.
-        "follow_letter": letter_token(submission),
         # Saved without JavaScript or a server round trip: the receipt is never stored in clear.
         "receipt_download": "data:text/plain;charset=utf-8,"
         + quote(receipt_text(submission, code, traditional=is_traditional(request))),

@@ -41,13 +41,3 @@ def mail_after_commit(monkeypatch):
     from django.db import transaction
 
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
-
-
-@pytest.fixture(autouse=True)
-def simplified():
-    """A request under /zh-hant/ leaves its language active in the thread; reverse() in simplified again."""
-    from django.utils import translation
-
-    translation.activate("zh-hans")
-    yield
-    translation.activate("zh-hans")
