@@ -29,7 +29,7 @@ def run(addresses: int):
     from django.utils import timezone
 
     from portal.follow.digest import collect, send_digests
-    from portal.follow.models import Subscription
+    from portal.follow.models import Subscription, address_key
     from portal.participation.pages import ConsultationPage
     from portal.plan.models import DomainPage, IndicatorPage, Measurement
 
@@ -43,7 +43,10 @@ def run(addresses: int):
             before = timezone.now() - datetime.timedelta(minutes=5)
             Subscription.objects.bulk_create(
                 (
-                    Subscription(email=f"bench{n}@example.com", page=page, confirmed_at=before, digest_through=before)
+                    Subscription(
+                        email=f"bench{n}@example.com",
+                        address=address_key(f"bench{n}@example.com"),
+                        page=page, confirmed_at=before, digest_through=before)
                     for n in range(addresses)
                     for page in targets
                 ),

@@ -16,18 +16,21 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.core.links import absolute_url
 from portal.core.numbers import format_number
+from portal.core.script import in_script
 from portal.participation.models import Submission, SubmissionEvent
 from portal.participation.pages import ConsultationPage
 from portal.plan.models import DomainPage, IndicatorPage, Measurement
+from portal.plan.status import Status
 from portal.updates.models import UpdatePage
 
 from . import tokens
@@ -80,6 +83,29 @@ def measurement_items(indicator_ids, since, cutoff) -> dict[int, list[Item]]:
     return found
 
 
+def deadline_items(indicator_ids, since, cutoff) -> dict[int, Item]:
+    """A target whose deadline passed in the window and whose status changed with it (按计划推进 → 滞后):
+    no measurement was approved, yet a follower should hear of it. One query, from the stored readings."""
+    found = {}
+    for indicator in IndicatorPage.objects.live().filter(pk__in=list(indicator_ids)).with_readings():
+        deadline = indicator.target_rule.deadline
+        day_after = deadline + datetime.timedelta(days=1)
+        moment = timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
+        if not since < moment <= cutoff:
+            continue
+        before, after = indicator.status(deadline), indicator.status(day_after)
+        if before == after:
+            continue
+        text = _("指标“%(name)s”的目标期限 %(deadline)s 已过,状态由“%(before)s”变为“%(after)s”") % {
+            "name": indicator.title,
+            "deadline": deadline,
+            "before": Status(before).label,
+            "after": Status(after).label,
+        }
+        found[indicator.pk] = (indicator.path, Item(moment, text, page_link(indicator)))
+    return found
+
+
 def consultation_events(page) -> list[Item]:
     """Opened, closing within 3 days, outcome published: each at the moment it became true, oldest first."""
     url = page_link(page)
@@ -117,7 +143,11 @@ def collect(subscriptions, cutoff) -> dict[int, list[Item]]:
         for page in domains.values():
             under |= Q(path__startswith=page.path)
         domain_indicator_ids = list(IndicatorPage.objects.live().filter(under).values_list("pk", flat=True))
-    for indicator_id, rows in measurement_items({*indicators, *domain_indicator_ids}, since, cutoff).items():
+    followed_indicators = {*indicators, *domain_indicator_ids}
+    by_indicator = measurement_items(followed_indicators, since, cutoff)
+    for indicator_id, row in deadline_items(followed_indicators, since, cutoff).items():
+        by_indicator[indicator_id].append(row)
+    for indicator_id, rows in by_indicator.items():
         for path, item in rows:
             if indicator_id in indicators:
                 items[IndicatorPage, indicator_id].append(item)
@@ -147,10 +177,13 @@ def collect(subscriptions, cutoff) -> dict[int, list[Item]]:
             submission_id__in=list(letters), status__in=LETTER_STEPS, created_at__gt=since, created_at__lte=cutoff
         ).select_related("submission")
         for event in events:
+            # The step, and what the tracking page says of it: "已转交…办理" when it changed hands, "已由…答复".
             text = _("您的来信 %(number)s:%(status)s") % {
                 "number": event.submission.number,
                 "status": event.get_status_display(),
             }
+            if event.note:
+                text += _(",%(note)s") % {"note": event.note.strip().rstrip("。")}
             url = link("participation:track", "zh-hans") + f"?number={event.submission.number}"
             items[Submission, event.submission_id].append(Item(event.created_at, text, url))
 
@@ -164,8 +197,10 @@ def collect(subscriptions, cutoff) -> dict[int, list[Item]]:
     return result
 
 
-def compose(email: str, subscriptions, items_of) -> EmailMessage:
-    language = max(subscriptions, key=lambda s: s.confirmed_at).language
+def compose(subscriptions, items_of) -> EmailMessage:
+    """One address's digest, in the script and to the spelling of its latest confirmed subscription."""
+    latest = max(subscriptions, key=lambda s: s.confirmed_at)
+    language, email = latest.language, latest.email
     groups = sorted(
         ((s, items_of[s.pk]) for s in subscriptions if items_of[s.pk]), key=lambda g: -g[1][0].when.timestamp()
     )
@@ -174,11 +209,11 @@ def compose(email: str, subscriptions, items_of) -> EmailMessage:
         lines.append(f"■ {s.target_title}")
         for item in items:
             lines.append(f"  · {timezone.localtime(item.when):%Y-%m-%d} {item.text}")
-            if item.url:
-                lines.append(f"    {item.url}")
+            if item.url:  # items are built once, in simplified, for every subscriber; links open in the reader's script
+                lines.append(f"    {item.url if language == 'zh-hans' else in_script(item.url, language)}")
         lines.append("  " + _("不再关注这一项:") + link("follow:unsubscribe", language, tokens.unsubscribe_token(s)))
         lines.append("")
-    token = tokens.manage_token(email)
+    token = tokens.manage_token(latest.address)
     manage = link("follow:manage", language, token)
     lines += [_("管理您的全部关注:%(url)s") % {"url": manage}, ""]
     lines.append(_("您收到这封邮件,是因为您在本平台确认了关注。每天最多一封。"))
@@ -196,6 +231,13 @@ def compose(email: str, subscriptions, items_of) -> EmailMessage:
 
 def send_digests(now=None) -> dict:
     """Build and send today's digests; returns counts. Safe to run any number of times a day."""
+    # Items and their links are built in simplified, whatever the calling process left active; compose()
+    # turns each mail into its reader's script.
+    with translation.override(settings.LANGUAGE_CODE):
+        return send_all(now)
+
+
+def send_all(now) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
     expired = delete_expired(now)
@@ -205,27 +247,27 @@ def send_digests(now=None) -> dict:
         Subscription.objects.confirmed()
         .filter(confirmed_at__lt=now)
         .select_related("page", "submission")
-        .order_by("email", "pk")
+        .order_by("address", "pk")
     )
     items_of = collect(subscriptions, now)
-    by_email = defaultdict(list)
+    by_address = defaultdict(list)  # one digest per address, however it was spelt (models.address_key)
     for s in subscriptions:
-        by_email[s.email].append(s)
+        by_address[s.address].append(s)
     quiet = [s.pk for s in subscriptions if not items_of[s.pk]]
     if quiet:  # nothing to tell: the window moves on for them with no mail
         Subscription.objects.filter(pk__in=quiet).update(digest_through=now)
-    pending = sorted(email for email, subs in by_email.items() if any(items_of[s.pk] for s in subs))
+    pending = sorted(address for address, subs in by_address.items() if any(items_of[s.pk] for s in subs))
     sent = skipped = failed = 0
     for start in range(0, len(pending), BATCH):
         batch = pending[start : start + BATCH]
         with transaction.atomic():
-            claimed = set(DigestSent.objects.filter(day=today, email__in=batch).values_list("email", flat=True))
-            batch = [email for email in batch if email not in claimed]
+            claimed = set(DigestSent.objects.filter(day=today, address__in=batch).values_list("address", flat=True))
+            batch = [address for address in batch if address not in claimed]
             skipped += len(claimed)
-            DigestSent.objects.bulk_create([DigestSent(email=email, day=today, sent_at=now) for email in batch])
-            told = [s for email in batch for s in by_email[email] if items_of[s.pk]]
+            DigestSent.objects.bulk_create([DigestSent(address=address, day=today, sent_at=now) for address in batch])
+            told = [s for address in batch for s in by_address[address] if items_of[s.pk]]
             Subscription.objects.filter(pk__in=[s.pk for s in told]).update(digest_through=now)
-        messages = [compose(email, by_email[email], items_of) for email in batch]
+        messages = [compose(by_address[address], items_of) for address in batch]
         try:
             with get_connection() as connection:
                 connection.send_messages(messages)
@@ -234,6 +276,6 @@ def send_digests(now=None) -> dict:
             logger.warning("a batch of %s digests failed and will be retried: %s", len(messages), error)
             failed += len(messages)
             with transaction.atomic():
-                DigestSent.objects.filter(day=today, email__in=batch).delete()
+                DigestSent.objects.filter(day=today, address__in=batch).delete()
                 Subscription.objects.bulk_update(told, ["digest_through"])  # the values still held in memory
     return {"sent": sent, "skipped": skipped, "failed": failed, "expired": expired}

@@ -12,10 +12,24 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.participation.models import keyed_digest
+
 LANGUAGES = [("zh-hans", _("简体")), ("zh-hant", _("繁體"))]
 
 
+def address_key(email: str) -> str:
+    """An address as the site counts and finds it, without holding it: a keyed digest of it in lower case.
+
+    Mail systems treat Wang@… and wang@… as one mailbox, so one person is one address here: one
+    subscription per target, one digest a day, one set of limits. Manage links carry this key, not
+    the address, so no address shows in a link, a browser's history or a server's access log."""
+    return keyed_digest(email.strip().lower())
+
+
 class SubscriptionQuerySet(models.QuerySet):
+    def of_address(self, email: str):
+        return self.filter(address=address_key(email))
+
     def confirmed(self):
         return self.filter(confirmed_at__isnull=False)
 
@@ -28,7 +42,8 @@ class SubscriptionQuerySet(models.QuerySet):
 
 
 class Subscription(models.Model):
-    email = models.EmailField(_("电子邮箱"), db_index=True)
+    email = models.EmailField(_("电子邮箱"))
+    address = models.CharField(_("邮箱键"), max_length=64, db_index=True, editable=False)
     # What is followed: a live page (a domain, an indicator or a consultation), or a citizen's own letter.
     page = models.ForeignKey(
         "wagtailcore.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("页面")
@@ -60,12 +75,18 @@ class Subscription(models.Model):
                 | Q(page__isnull=True, submission__isnull=False),
                 name="follow_one_target",
             ),
-            models.UniqueConstraint(fields=["email", "page"], name="follow_unique_page"),
-            models.UniqueConstraint(fields=["email", "submission"], name="follow_unique_submission"),
+            models.UniqueConstraint(fields=["address", "page"], name="follow_unique_address_page"),
+            models.UniqueConstraint(fields=["address", "submission"], name="follow_unique_address_submission"),
         ]
 
     def __str__(self):
         return str(self.target_title)
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.address = address_key(self.email)
+        if update_fields is not None and "email" in update_fields:
+            update_fields = {*update_fields, "address"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def target_title(self) -> str:
@@ -76,14 +97,15 @@ class Subscription(models.Model):
 
 class DigestSent(models.Model):
     """One digest per address per day: claimed in the same transaction that advances `digest_through`,
-    before the mail leaves, so a rerun after a crash finds it and sends nobody a second copy."""
+    before the mail leaves, so a rerun after a crash finds it and sends nobody a second copy. It holds
+    the address's key (address_key), never the address."""
 
-    email = models.EmailField()
+    address = models.CharField(max_length=64)
     day = models.DateField()
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["email", "day"], name="follow_one_digest_a_day")]
+        constraints = [models.UniqueConstraint(fields=["address", "day"], name="follow_one_digest_an_address_a_day")]
 
     def __str__(self):
         return f"{self.day}"

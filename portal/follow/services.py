@@ -14,11 +14,10 @@ from django.utils.translation import gettext as _
 
 from portal.core.links import absolute_url
 from portal.core.script import to_traditional
-from portal.participation.models import keyed_digest
 from portal.participation.ratelimit import DAY, hit
 
 from . import tokens
-from .models import DigestSent, Subscription
+from .models import DigestSent, Subscription, address_key
 
 logger = logging.getLogger("portal.follow")
 
@@ -38,7 +37,7 @@ def address_allowed(email: str) -> bool:
     """Per-address bound on confirmation mail, so the form cannot be used to flood someone's mailbox.
 
     Counted under a keyed digest: the cache never holds the address itself."""
-    return hit(f"follow:rate:addr:{keyed_digest(email.lower())}", DAY) <= settings.FOLLOW_MAX_PER_ADDRESS
+    return hit(f"follow:rate:addr:{address_key(email)}", DAY) <= settings.FOLLOW_MAX_PER_ADDRESS
 
 
 def ip_allowed(ip: str | None) -> bool:
@@ -51,14 +50,18 @@ def follow_request(*, email: str, page=None, submission=None, language: str = "z
     email = email.strip()
     with transaction.atomic():
         subscription, created = Subscription.objects.get_or_create(
-            email=email, page=page, submission=submission, defaults={"language": language}
+            address=address_key(email),
+            page=page,
+            submission=submission,
+            defaults={"email": email, "language": language},
         )
         if subscription.confirmed_at:
             return subscription
-        if not created:  # asked again: a fresh week to confirm, in the script asked from last
+        if not created:  # asked again: a fresh week to confirm, in the script and spelling asked with last
             subscription.created_at = timezone.now()
             subscription.language = language
-            subscription.save(update_fields=["created_at", "language"])
+            subscription.email = email
+            subscription.save(update_fields=["created_at", "language", "email"])
         transaction.on_commit(lambda: send_confirmation.enqueue(subscription.pk))
     return subscription
 
@@ -98,5 +101,5 @@ def delete_expired(now=None) -> int:
 
 def erase_address(email: str) -> int:
     """Every subscription of an address, confirmed or not, and its digest records (the personal-data erasure)."""
-    DigestSent.objects.filter(email__iexact=email.strip()).delete()
-    return Subscription.objects.filter(email__iexact=email.strip()).delete()[0]
+    DigestSent.objects.filter(address=address_key(email)).delete()
+    return Subscription.objects.of_address(email).delete()[0]

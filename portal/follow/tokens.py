@@ -1,7 +1,8 @@
 """Signed links: confirmation (7 days, TimestampSigner), one-click unsubscribe and the manage page (no expiry).
 
-Nothing secret is stored: the link carries the subscription's id (or the address, for the manage page)
-signed with SECRET_KEY under its own salt, so a link for one purpose never works for another.
+Nothing secret is stored: the link carries the subscription's id (or, for the manage page, the address's
+key, models.address_key: never the address itself) signed with SECRET_KEY under its own salt, so a link
+for one purpose never works for another.
 """
 
 import datetime
@@ -37,14 +38,15 @@ def unsubscribe_pk(token: str) -> int | None:
         return None
 
 
-def manage_token(email: str) -> str:
-    return signing.Signer(salt=MANAGE_SALT).sign_object(email.lower())
+def manage_token(address: str) -> str:
+    """`address` is a Subscription.address (the address's key)."""
+    return signing.Signer(salt=MANAGE_SALT).sign(address)
 
 
-def managed_email(token: str) -> str | None:
+def managed_address(token: str) -> str | None:
     try:
-        return signing.Signer(salt=MANAGE_SALT).unsign_object(token)
-    except (signing.BadSignature, ValueError):
+        return signing.Signer(salt=MANAGE_SALT).unsign(token)
+    except signing.BadSignature:
         return None
 
 

@@ -42,10 +42,10 @@ def _subscription(pk: int | None):
 
 def _address_subscriptions(token: str):
     """Every subscription of the address a manage link names, or None for a bad link."""
-    email = tokens.managed_email(token)
-    if email is None:
+    address = tokens.managed_address(token)
+    if address is None:
         return None
-    return Subscription.objects.filter(email__iexact=email).select_related("page", "submission")
+    return Subscription.objects.filter(address=address).select_related("page", "submission")
 
 
 @csrf_exempt
@@ -100,7 +100,7 @@ def confirm(request, token):
         return render(
             request,
             "follow/confirmed.html",
-            {"subscription": subscription, "manage": tokens.manage_token(subscription.email)},
+            {"subscription": subscription, "manage": tokens.manage_token(subscription.address)},
         )
     return render(request, "follow/confirm.html", {"subscription": subscription})
 

@@ -267,7 +267,12 @@ def submission_moderate(*, pk: int, changes: dict, user, note: str = "") -> Subm
     if "quarantined" in changes:
         action = "participation.quarantine" if submission.quarantined else "participation.clear_quarantine"
         log(instance=submission, action=action, user=user)
-    if not changes.keys() & {"status", "is_public", "quarantined"}:
+    assigned = changes.get("department") is not None and submission.status in Submission.OPEN_STATUSES
+    if assigned:
+        submission_record_assignment(submission=submission, user=user)
+    if not changes.keys() & {"status", "is_public", "quarantined"} and not (
+        assigned and changes.keys() == {"department"}
+    ):
         log(instance=submission, action="wagtail.edit", user=user)
     return submission
 
@@ -301,6 +306,25 @@ def submission_record_moderation(*, submission: Submission, previous_status: str
     log(instance=submission, action=step.action, user=user, data=data)
     if submission.status in (Status.ANSWERED, Status.REJECTED) and submission.contact_email:
         transaction.on_commit(lambda: notify_citizen.enqueue(submission.pk))
+
+
+def submission_record_assignment(*, submission: Submission, user) -> None:
+    """After a submission changed hands, single or bulk: the public timeline (and so a follower's digest)
+    says who handles it now, and the audit log names the department."""
+    from wagtail.log_actions import log
+
+    department = submission.department
+    SubmissionEvent.objects.create(
+        submission=submission,
+        status=submission.status,
+        note=_("已转交%(department)s办理。") % {"department": department.name},
+    )
+    log(
+        instance=submission,
+        action="participation.assign",
+        user=user,
+        data={"department": {"id": department.pk, "name": department.name}},
+    )
 
 
 def submission_can_assign(*, submission: Submission, department) -> bool:
@@ -341,8 +365,6 @@ def submission_bulk_move(
 @transaction.atomic
 def submission_bulk_assign(*, pks, department, user) -> tuple[list[Submission], list[Submission]]:
     """Hand open submissions to a department; the citizen's timeline says who handles it now."""
-    from wagtail.log_actions import log
-
     assigned, skipped = [], []
     for submission in _locked(pks):
         if not submission_can_assign(submission=submission, department=department):
@@ -350,17 +372,7 @@ def submission_bulk_assign(*, pks, department, user) -> tuple[list[Submission], 
             continue
         submission.department = department
         submission.save(update_fields=["department", "updated_at"])
-        SubmissionEvent.objects.create(
-            submission=submission,
-            status=submission.status,
-            note=_("已转交%(department)s办理。") % {"department": department.name},
-        )
-        log(
-            instance=submission,
-            action="participation.assign",
-            user=user,
-            data={"department": {"id": department.pk, "name": department.name}},
-        )
+        submission_record_assignment(submission=submission, user=user)
         assigned.append(submission)
     return assigned, skipped
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from portal.follow.models import DigestSent, Subscription
+from portal.follow.models import DigestSent, Subscription, address_key
 from tests.factories.follow import SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_erase_personal_data_removes_an_address(capsys):
 
     SubscriptionFactory(page=DomainPage.objects.first(), email=ADDRESS)
     SubscriptionFactory(page=DomainPage.objects.first(), email="someone.else@example.com")
-    DigestSent.objects.create(email=ADDRESS, day=datetime.date.today())
+    DigestSent.objects.create(address=address_key(ADDRESS), day=datetime.date.today())
     call_command("erase_personal_data", "--email", ADDRESS.upper())
     assert not Subscription.objects.filter(email=ADDRESS).exists() and not DigestSent.objects.exists()
     assert ADDRESS not in capsys.readouterr().out

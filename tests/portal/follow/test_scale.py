@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal.follow.digest import send_digests
-from portal.follow.models import DigestSent, Subscription
+from portal.follow.models import DigestSent, Subscription, address_key
 from portal.participation.pages import ConsultationPage
 from portal.plan.models import DomainPage, IndicatorPage
 
@@ -20,7 +20,10 @@ def subscribe(count, targets, prefix="s"):
     """`count` confirmed addresses, each following every target, confirmed a moment ago."""
     before = timezone.now() - timezone.timedelta(minutes=5)
     Subscription.objects.bulk_create(
-        Subscription(email=f"{prefix}{n}@example.com", page=page, confirmed_at=before, digest_through=before)
+        Subscription(
+            email=f"{prefix}{n}@example.com",
+            address=address_key(f"{prefix}{n}@example.com"),
+            page=page, confirmed_at=before, digest_through=before)
         for n in range(count)
         for page in targets
     )
