@@ -46,7 +46,10 @@ def run(addresses: int):
                     Subscription(
                         email=f"bench{n}@example.com",
                         address=address_key(f"bench{n}@example.com"),
-                        page=page, confirmed_at=before, digest_through=before)
+                        page=page,
+                        confirmed_at=before,
+                        digest_through=before,
+                    )
                     for n in range(addresses)
                     for page in targets
                 ),

@@ -23,7 +23,10 @@ def subscribe(count, targets, prefix="s"):
         Subscription(
             email=f"{prefix}{n}@example.com",
             address=address_key(f"{prefix}{n}@example.com"),
-            page=page, confirmed_at=before, digest_through=before)
+            page=page,
+            confirmed_at=before,
+            digest_through=before,
+        )
         for n in range(count)
         for page in targets
     )
