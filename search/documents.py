@@ -13,11 +13,9 @@ from elasticsearch_dsl import Date, Document, Float, Integer, Keyword, Text
 
 from django.conf import settings
 
+from .engine import alias_name, enabled  # noqa: F401 - the Elasticsearch side names them too
+
 INDEX_SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
-
-
-def enabled() -> bool:
-    return bool(getattr(settings, "ELASTICSEARCH_URL", ""))
 
 
 def client() -> Elasticsearch:
@@ -34,10 +32,6 @@ def index_client() -> Elasticsearch:
 def _client_for(url: str, timeout: float) -> Elasticsearch:
     """One client per process and address; short timeouts and no retries so a dead cluster fails fast."""
     return Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
-
-
-def alias_name() -> str:
-    return f"{settings.SEARCH_INDEX_PREFIX}-content"
 
 
 class ContentDocument(Document):

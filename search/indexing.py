@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 
 from django_tasks import task
-from elasticsearch import ApiError, TransportError
-from elasticsearch.helpers import bulk
 
 from django.conf import settings
 from django.db import transaction
@@ -24,7 +22,7 @@ from django.utils import timezone
 
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import chinese, documents, outbox, records
+from . import chinese, engine, outbox, records
 from .models import IndexEntry, PendingIndexChange
 
 logger = logging.getLogger("portal.search")
@@ -97,7 +95,7 @@ def write(items: Iterable[records.SearchRecord]) -> int:
     items = list(items)
     with transaction.atomic():
         write_database(items)
-        version = outbox.queue([r.doc_id for r in items]) if items and documents.enabled() else None
+        version = outbox.queue([r.doc_id for r in items]) if items and engine.enabled() else None
     if version:
         _send_change({r.doc_id: _index_action(r) for r in items}, version)
     return len(items)
@@ -108,7 +106,7 @@ def remove(doc_ids: Iterable[str], *, refresh: bool = False) -> None:
     doc_ids = list(doc_ids)
     with transaction.atomic():
         IndexEntry.objects.filter(doc_id__in=doc_ids).delete()
-        version = outbox.queue(doc_ids) if doc_ids and documents.enabled() else None
+        version = outbox.queue(doc_ids) if doc_ids and engine.enabled() else None
     if version:
         _send_change({doc_id: _delete_action(doc_id) for doc_id in doc_ids}, version, refresh=refresh)
 
@@ -120,6 +118,8 @@ def _send_change(actions: dict[str, dict], version, *, refresh: bool = False) ->
 
 
 def _index_action(record: records.SearchRecord) -> dict:
+    from . import documents  # the Elasticsearch client, loaded by the first write (engine.py says why)
+
     return documents.ContentDocument.from_record(record).to_dict(include_meta=True)
 
 
@@ -132,6 +132,11 @@ def _send(actions: dict[str, dict], *, versions: set, refresh: bool = False) -> 
 
     Returns how many it took, None when it did not answer.
     """
+    from elasticsearch import ApiError, TransportError
+    from elasticsearch.helpers import bulk
+
+    from . import documents
+
     try:
         documents.ensure_index()
         _, errors = bulk(
@@ -183,7 +188,7 @@ def drain(*, everything: bool = False, batch_size: int = 200) -> tuple[int, int]
     holds its rows locked while it sends, so a change committed meanwhile waits and is sent after this
     older state, never before it; a second drainer skips them.
     """
-    if not documents.enabled():
+    if not engine.enabled():
         return 0, PendingIndexChange.objects.count()
     sent, last_pk = 0, 0
     while True:

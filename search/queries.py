@@ -9,9 +9,7 @@ import time
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-
-from elasticsearch import ApiError, TransportError
-from elasticsearch_dsl import Q, Search
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,9 +19,12 @@ from django.utils.translation import gettext as _
 
 from portal.core.script import in_script
 
-from . import chinese, concepts, documents, fallback
+from . import chinese, concepts, engine, fallback
 from .records import KIND_BOOST, KIND_LABELS, sample_doc_ids
 from .snippets import make_snippet
+
+if TYPE_CHECKING:
+    from elasticsearch_dsl import Search
 
 MAX_QUERY_LENGTH = 100
 MAX_PAGE = 100
@@ -230,13 +231,16 @@ class PortalSearch:
         if not self.plan.groups():
             return SearchResponse(params=self.params)
         url = settings.ELASTICSEARCH_URL
-        if documents.enabled() and time.monotonic() >= _es_down_until.get(url, 0.0):
+        if engine.enabled() and time.monotonic() >= _es_down_until.get(url, 0.0):
+            # The client is loaded by a process's first search, not by every worker (engine.py says why).
+            from elasticsearch import ApiError, TransportError
+
             try:
                 return self._elasticsearch()
             except (TransportError, ApiError, ConnectionError):
                 _es_down_until[url] = time.monotonic() + ES_RETRY_AFTER
         response = self._database()
-        if documents.enabled():
+        if engine.enabled():
             response.notice = _("全文检索服务暂时不可用,当前为简化搜索,排序与筛选可能不够精确。")
         return response
 
@@ -254,9 +258,13 @@ class PortalSearch:
         return not self.plan.covers(chinese.normalize(f"{first.title} {first.body}"))
 
     # -- Elasticsearch -------------------------------------------------------------------------
-    def elasticsearch_query(self) -> Search:
+    def elasticsearch_query(self) -> "Search":
         """Concept by concept: the best term of each concept counts (dis_max), concepts add up, a
         document holding every concept gets a bonus, and the kind of page multiplies the whole."""
+        from elasticsearch_dsl import Q, Search
+
+        from . import documents
+
         groups = []
         for group in self.plan.groups():
             alternatives = [
