@@ -27,9 +27,6 @@ def address_key(email: str) -> str:
 
 
 class SubscriptionQuerySet(models.QuerySet):
-    def of_address(self, email: str):
-        return self.filter(address=address_key(email))
-
     def confirmed(self):
         return self.filter(confirmed_at__isnull=False)
 

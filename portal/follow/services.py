@@ -8,6 +8,7 @@ from django_tasks import task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -102,4 +103,5 @@ def delete_expired(now=None) -> int:
 def erase_address(email: str) -> int:
     """Every subscription of an address, confirmed or not, and its digest records (the personal-data erasure)."""
     DigestSent.objects.filter(address=address_key(email)).delete()
-    return Subscription.objects.of_address(email).delete()[0]
+    # By the stored address too: keys made before a change of SECRET_KEY no longer match address_key(email).
+    return Subscription.objects.filter(Q(address=address_key(email)) | Q(email__iexact=email.strip())).delete()[0]

@@ -60,6 +60,15 @@ def test_erase_personal_data_removes_an_address(capsys):
     assert list(Subscription.objects.values_list("email", flat=True)) == ["someone.else@example.com"]
 
 
+def test_erasure_finds_an_address_followed_before_the_secret_key_changed(settings):
+    from portal.plan.models import DomainPage
+
+    SubscriptionFactory(page=DomainPage.objects.first(), email=ADDRESS)  # keyed under the old SECRET_KEY
+    settings.SECRET_KEY = "a-new-secret-key-after-rotation-" + "x" * 32
+    call_command("erase_personal_data", "--email", ADDRESS)
+    assert not Subscription.objects.filter(email=ADDRESS).exists()
+
+
 def test_the_privacy_notice_states_what_following_keeps():
     from portal.about.privacy import collected
 
