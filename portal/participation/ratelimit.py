@@ -20,7 +20,9 @@ def hit(key: str, window: int) -> int:
     """Add one to a counter that starts when first hit and lasts `window` seconds; returns the count."""
     cache.add(key, 0, timeout=window)
     try:
-        return cache.incr(key)
+        # None when the shared cache cannot be reached (settings.survives_outage): nothing is counted, and the
+        # form is still answered (its honeypot, origin check and captcha still hold), rather than refused.
+        return cache.incr(key) or 0
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
         return 1

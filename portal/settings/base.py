@@ -144,7 +144,19 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+def survives_outage(cache: dict) -> dict:
+    """A Redis that cannot be reached must not take the site down: django-redis then answers as an empty
+    cache (pages are rendered rather than kept, the limits count nothing) and logs each failure, where it
+    would otherwise raise into every view, Wagtail's own site lookup included."""
+    if cache["BACKEND"] == "django_redis.cache.RedisCache":
+        # A Redis host that does not answer at all (no refusal) costs each cache call at most these seconds.
+        cache.setdefault("OPTIONS", {}).update(IGNORE_EXCEPTIONS=True, SOCKET_CONNECT_TIMEOUT=1, SOCKET_TIMEOUT=1)
+    return cache
+
+
+CACHES = {"default": survives_outage(env.cache("CACHE_URL", default="locmemcache://"))}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # The page cache (portal/core/pagecache.py): public pages for readers without a session, purged when staff
 # publish (portal/core/purging.py). 0 turns it off. Paths under PAGE_CACHE_SKIP_PATHS are never kept
