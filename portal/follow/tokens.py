@@ -27,15 +27,24 @@ def confirmed_pk(token: str) -> int | None:
         return None
 
 
+def pk_token(salt: str, pk: int) -> str:
+    """A lasting link to one object: its id, signed for one purpose."""
+    return signing.Signer(salt=salt).sign(str(pk))
+
+
+def signed_pk(salt: str, token: str) -> int | None:
+    try:
+        return int(signing.Signer(salt=salt).unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
+
+
 def unsubscribe_token(subscription) -> str:
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(subscription.pk))
+    return pk_token(UNSUBSCRIBE_SALT, subscription.pk)
 
 
 def unsubscribe_pk(token: str) -> int | None:
-    try:
-        return int(signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token))
-    except (signing.BadSignature, ValueError):
-        return None
+    return signed_pk(UNSUBSCRIBE_SALT, token)
 
 
 def manage_token(address: str) -> str:
@@ -51,11 +60,8 @@ def managed_address(token: str) -> str | None:
 
 
 def letter_token(submission) -> str:
-    return signing.Signer(salt=LETTER_SALT).sign(str(submission.pk))
+    return pk_token(LETTER_SALT, submission.pk)
 
 
 def letter_pk(token: str) -> int | None:
-    try:
-        return int(signing.Signer(salt=LETTER_SALT).unsign(token))
-    except (signing.BadSignature, ValueError):
-        return None
+    return signed_pk(LETTER_SALT, token)
