@@ -207,9 +207,9 @@ def main():
 
     from portal.plan.models import DomainPage
     from portal.updates import services
-    from search import chinese, documents
+    from search import chinese, engine
 
-    if not documents.enabled():
+    if not engine.enabled():
         sys.exit("search_corpus.py: ELASTICSEARCH_URL is not set")
     if not settings.SEARCH_INDEX_PREFIX.startswith("portal-bench"):
         prefix = settings.SEARCH_INDEX_PREFIX

@@ -13,7 +13,7 @@ from elasticsearch_dsl import Date, Document, Float, Integer, Keyword, Text
 
 from django.conf import settings
 
-from .engine import alias_name, enabled  # noqa: F401 - the Elasticsearch side names them too
+from .engine import alias_name
 
 INDEX_SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
 

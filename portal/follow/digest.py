@@ -83,7 +83,7 @@ def measurement_items(indicator_ids, since, cutoff) -> dict[int, list[Item]]:
     return found
 
 
-def deadline_items(indicator_ids, since, cutoff) -> dict[int, Item]:
+def deadline_items(indicator_ids, since, cutoff) -> dict[int, tuple[str, Item]]:
     """A target whose deadline passed in the window and whose status changed with it (按计划推进 → 滞后):
     no measurement was approved, yet a follower should hear of it. One query, from the stored readings."""
     found = {}
@@ -229,15 +229,11 @@ def compose(subscriptions, items_of) -> EmailMessage:
     )
 
 
+# Items and their links are built in simplified, whatever the calling process left active; compose() turns
+# each mail into its reader's script.
+@translation.override(settings.LANGUAGE_CODE)
 def send_digests(now=None) -> dict:
     """Build and send today's digests; returns counts. Safe to run any number of times a day."""
-    # Items and their links are built in simplified, whatever the calling process left active; compose()
-    # turns each mail into its reader's script.
-    with translation.override(settings.LANGUAGE_CODE):
-        return send_all(now)
-
-
-def send_all(now) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
     expired = delete_expired(now)

@@ -102,6 +102,7 @@ def delete_expired(now=None) -> int:
 
 def erase_address(email: str) -> int:
     """Every subscription of an address, confirmed or not, and its digest records (the personal-data erasure)."""
-    DigestSent.objects.filter(address=address_key(email)).delete()
+    key = address_key(email)
+    DigestSent.objects.filter(address=key).delete()
     # By the stored address too: keys made before a change of SECRET_KEY no longer match address_key(email).
-    return Subscription.objects.filter(Q(address=address_key(email)) | Q(email__iexact=email.strip())).delete()[0]
+    return Subscription.objects.filter(Q(address=key) | Q(email__iexact=email.strip())).delete()[0]

@@ -13,7 +13,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import InterfaceError, OperationalError, close_old_connections
 
-from search import documents, indexing
+from search import engine, indexing
 
 logger = logging.getLogger("portal.search")
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             return
         if options["every"] <= 0:
             raise CommandError("--every 必须大于 0")
-        if not documents.enabled():
+        if not engine.enabled():
             logger.warning("ELASTICSEARCH_URL is not set: nothing is ever queued, the drainer idles")
         while True:
             self._round(everything=options["all"])

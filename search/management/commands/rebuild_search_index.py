@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search import documents, indexing, records
+from search import documents, engine, indexing, records
 
 
 class Command(BaseCommand):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         show = not options["no_progress"]
         items = list(records.all_records())
         indexing.analyse(items)
-        if not documents.enabled():
+        if not engine.enabled():
             self._write_table(items, show)
         else:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="es-rebuild") as pool:
