@@ -1,5 +1,7 @@
 """The site in traditional characters: /zh-hant/… is every public page converted, cached apart, purged together."""
 
+import json
+import random
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,7 +12,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from portal.core.script import html_to_traditional, to_traditional
+from portal.core.script import UNUSED_DICTIONARY as UNUSED
+from portal.core.script import converter, html_to_traditional, merge_dictionaries, to_traditional
 from portal.participation.models import Submission
 from portal.plan.models import DomainPage
 from tests.portal.core.test_pagecache import RecordingBackend
@@ -194,6 +197,31 @@ def test_the_lean_dictionaries_convert_the_plan_as_opencc_s2hk_does():
     import opencc
 
     assert to_traditional(SOURCE_TEXT) == opencc.OpenCC("s2hk").convert(SOURCE_TEXT).replace("衞", "衛")
+
+
+def test_the_merged_dictionary_converts_every_key_as_the_group_it_replaces(tmp_path):
+    """The merged first step against s2hk.json as shipped (less the regional phrases, as in production), on every key
+    of both dictionaries in shuffled runs, and on names whose Hong Kong form needs their run kept whole."""
+    import opencc
+
+    share = Path(opencc.__file__).parent / "clib" / "share" / "opencc"
+    shipped = json.loads((share / "s2hk.json").read_text(encoding="utf-8"))
+
+    def full_paths(node):
+        if isinstance(node, dict):
+            return {k: str(share / v) if k == "file" else full_paths(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [full_paths(item) for item in node if not (isinstance(item, dict) and item.get("file") == UNUSED)]
+        return node
+
+    (tmp_path / "group.json").write_text(json.dumps(full_paths(shipped)))
+    group = opencc.OpenCC(str(tmp_path / "group.json"))
+    merge_dictionaries(share, tmp_path)  # leaves merged.txt, every key of both, beside the dictionary
+    keys = [line.split("\t", 1)[0] for line in (tmp_path / "merged.txt").read_text(encoding="utf-8").splitlines()]
+    random.Random(2014).shuffle(keys)
+    text = "林晓峰与温兆伦。" + "，".join("".join(keys[i : i + 5]) for i in range(0, len(keys), 5))
+    assert len(keys) > 50_000
+    assert converter().convert(text) == group.convert(text)
 
 
 def test_typed_text_and_values_are_never_converted():
