@@ -78,12 +78,15 @@ def google(google_server, settings, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Cached values (synonyms, popular searches) must not leak from one test's rolled-back data into the next."""
-    from django.core.cache import cache
+    """Cached values (synonyms, popular searches, fragments of pages) must not leak from one test's rolled-back data
+    into the next."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -95,3 +98,15 @@ def simplified():
     translation.activate("zh-hans")
     yield
     translation.activate("zh-hans")
+
+
+@pytest.fixture
+def commits(django_capture_on_commit_callbacks):
+    """Purges and other after-commit work wait for the commit; a test's transaction never commits, so run them as if
+    it had: commits(change) makes the change and runs what it left for the commit."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    return run

@@ -39,7 +39,7 @@ from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language_from_path
 
-from . import script
+from . import fragments, script
 from .context_processors import display_choices
 
 PREFIX = "pagecache"
@@ -174,6 +174,7 @@ def purge_paths(paths) -> None:
     def stamp():
         now = time.time_ns()
         store().set_many({path_stamp_key(path): now for path in paths}, None)
+        fragments.content_changed()
 
     transaction.on_commit(stamp)
 
@@ -185,4 +186,9 @@ def script_twins(url: str) -> set[str]:
 
 def purge_site() -> None:
     """Every page at once: after a bulk import, a change of site settings, or by hand (clear_page_cache)."""
-    transaction.on_commit(lambda: store().set(SITE_STAMP, time.time_ns(), None))
+
+    def stamp():
+        store().set(SITE_STAMP, time.time_ns(), None)
+        fragments.content_changed()
+
+    transaction.on_commit(stamp)

@@ -70,7 +70,8 @@ def merge_dictionaries(share: Path, folder: Path) -> Path:
     entries = {}
     for name in (PHRASES, CHARACTERS):
         text = folder / f"{name}.txt"
-        subprocess.run([tool, "-i", share / name, "-o", text, "-f", "ocd2", "-t", "text"], check=True, capture_output=True)
+        dump = [tool, "-i", share / name, "-o", text, "-f", "ocd2", "-t", "text"]
+        subprocess.run(dump, check=True, capture_output=True)
         lines = text.read_text(encoding="utf-8").splitlines()
         entries[name] = dict(line.split("\t", 1) for line in lines if line)
     if entries[PHRASES].keys() & entries[CHARACTERS].keys() or min(map(len, entries[PHRASES])) < 2:

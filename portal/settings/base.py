@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.core.context_processors.portal",
+                "portal.core.fragments.fragment",
                 "portal.plan.context_processors.navigation",
             ],
         },
@@ -155,7 +156,18 @@ def survives_outage(cache: dict) -> dict:
     return cache
 
 
-CACHES = {"default": survives_outage(env.cache("CACHE_URL", default="locmemcache://"))}
+CACHES = {
+    "default": survives_outage(env.cache("CACHE_URL", default="locmemcache://")),
+    # Fragments of pages (indicator cards, the feedback fold) in each process's memory, keyed on the content stamp
+    # that every purge renews (portal/core/fragments.py). At most MAX_ENTRIES of them, some 3 KB each.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+# How long a fragment is kept at most (0: never kept). Content changes need no wait: they renew the stamp.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=3600)
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # The page cache (portal/core/pagecache.py): public pages for readers without a session, purged when staff

@@ -7,6 +7,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from portal.core.pages import LINK_FIELDS
 from portal.participation.forms import Place, SubmissionForm
@@ -15,20 +16,23 @@ from portal.plan.models import DomainPage
 register = template.Library()
 
 
-@register.inclusion_tag("participation/includes/embedded_form.html")
-def feedback_form(domain, tasks=(), task=None):
+@register.inclusion_tag("participation/includes/embedded_form.html", takes_context=True)
+def feedback_form(context, domain, tasks=(), task=None):
     """SubmissionForm with its place preset, built from pages the page already holds (no queries).
 
     It posts to /feedback/: the answer is the receipt, or the full form with the errors and
     everything the resident typed. The ids carry their own prefix (the page has ids of its own);
-    the names stay the form's, as /feedback/ reads them.
+    the names stay the form's, as /feedback/ reads them. The fold holds nothing of the reader's, so it is a
+    fragment kept between renders (portal/core/fragments.py), and the form is built only when it is not kept.
     """
     # A mechanism item's parent is a mechanism, not a domain: the task alone says where it belongs.
     place = Place(domain=domain if isinstance(domain, DomainPage) else None, tasks=tasks, task=task)
     return {
         "place": place,
-        "form": SubmissionForm(place=place, auto_id="fb_%s"),
+        "form": SimpleLazyObject(lambda: SubmissionForm(place=place, auto_id="fb_%s")),
         "answer_working_days": settings.PARTICIPATION_ANSWER_WORKING_DAYS,
+        "request": context.get("request"),
+        "fragment": context.get("fragment"),
     }
 
 

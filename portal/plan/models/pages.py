@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Max, Prefetch
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -74,27 +75,31 @@ class HomePage(AncestryMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        period = plan_context(Plan.current())
+        # The overview is a fragment of the page kept between renders (portal/core/fragments.py): worked out only
+        # when the template does not hold it already.
+        context.update(period, overview=SimpleLazyObject(lambda: self.overview(period["plan_ended"])))
+        return context
+
+    def overview(self, ended: bool) -> dict:
+        """Each domain's status counts and the plan's: from the stored readings, so no measurement is read, however
+        many there are."""
         domains = list(DomainPage.objects.child_of(self).live().order_by("path"))
-        # Counts from the stored readings: no measurement is read, however many there are.
         indicators = list(IndicatorPage.objects.descendant_of(self).live().for_counts())
         by_domain = defaultdict(list)
         for indicator in indicators:
             by_domain[indicator.path[: self.depth * 4 + 4]].append(indicator)
-        period = plan_context(Plan.current())
-        ended = period["plan_ended"]
         for domain in domains:
             domain.indicator_list = by_domain.get(domain.path, [])
             domain.counts = status_counts(domain.indicator_list, ended)
         assessed = TaskPage.objects.descendant_of(self).live().aggregate(last=Max("assessed_on"))["last"]
-        context.update(
-            period,
-            domains=domains,
-            totals=status_counts(indicators, ended),
-            data_updated=data_updated(indicators, [assessed]),
-            indicator_total=len(indicators),
-            has_sample_data=any(i.has_sample_data for i in indicators),
-        )
-        return context
+        return {
+            "domains": domains,
+            "totals": status_counts(indicators, ended),
+            "data_updated": data_updated(indicators, [assessed]),
+            "indicator_total": len(indicators),
+            "has_sample_data": any(i.has_sample_data for i in indicators),
+        }
 
 
 class DomainPage(AncestryMixin, TitleSuffixesMixin, Page):

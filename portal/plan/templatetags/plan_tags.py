@@ -41,10 +41,16 @@ def status_legend(ended=False):
 
 @register.inclusion_tag("includes/indicator_card.html", takes_context=True)
 def indicator_card(context, indicator):
-    """Target against the latest value, with a progress bar and a sparkline."""
+    """Target against the latest value, with a progress bar and a sparkline: a fragment kept between renders
+    (portal/core/fragments.py), so the sparkline is drawn in the template, on a miss only."""
     return {
         "indicator": indicator,
-        "chart": charts.sparkline(indicator),
         "request": context.get("request"),
         "plan_ended": context.get("plan_ended", False),
+        "fragment": context.get("fragment"),
     }
+
+
+@register.simple_tag
+def sparkline(indicator):
+    return charts.sparkline(indicator)

@@ -27,17 +27,6 @@ def reader():
     return Client()
 
 
-@pytest.fixture
-def commits(django_capture_on_commit_callbacks):
-    """Purges wait for the commit; the test's transaction never commits, so run them as if it had."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            change()
-
-    return run
-
-
 def get(client, url, **headers):
     response = client.get(url, headers=headers)
     assert response.status_code == 200, url

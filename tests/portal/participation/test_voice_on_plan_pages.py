@@ -23,15 +23,6 @@ def reader():
     return Client()
 
 
-@pytest.fixture
-def commits(django_capture_on_commit_callbacks):
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
-
-
 def html_of(client, url) -> str:
     response = client.get(url)
     assert response.status_code == 200, url
