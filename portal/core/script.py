@@ -67,20 +67,25 @@ def merge_dictionaries(share: Path, folder: Path) -> Path:
     Segmentation keeps STPhrases alone: the runs of characters that no phrase matches must stay one segment, so that
     the Hong Kong step still sees names such as 林曉峯 whole."""
     tool = share.parent.parent / "bin" / "opencc_dict"
-    entries = {}
+    texts = {}
     for name in (PHRASES, CHARACTERS):
-        text = folder / f"{name}.txt"
-        dump = [tool, "-i", share / name, "-o", text, "-f", "ocd2", "-t", "text"]
+        texts[name] = folder / f"{name}.txt"
+        dump = [tool, "-i", share / name, "-o", texts[name], "-f", "ocd2", "-t", "text"]
         subprocess.run(dump, check=True, capture_output=True)
-        lines = text.read_text(encoding="utf-8").splitlines()
-        entries[name] = dict(line.split("\t", 1) for line in lines if line)
-    if entries[PHRASES].keys() & entries[CHARACTERS].keys() or min(map(len, entries[PHRASES])) < 2:
-        raise RuntimeError(f"OpenCC's {PHRASES} and {CHARACTERS} overlap: they cannot be merged into one dictionary")
+    # Checked and copied line by line: the 50,000 phrases never sit in this process's memory at once,
+    # whose heap would keep their room after they were freed.
+    with texts[CHARACTERS].open(encoding="utf-8") as lines:
+        characters = {line.split("\t", 1)[0] for line in lines}
     merged_text = folder / "merged.txt"
-    merged_text.write_text(
-        "".join(f"{key}\t{value}\n" for name in (PHRASES, CHARACTERS) for key, value in entries[name].items()),
-        encoding="utf-8",
-    )
+    with merged_text.open("w", encoding="utf-8") as merged:
+        for name in (PHRASES, CHARACTERS):
+            with texts[name].open(encoding="utf-8") as lines:
+                for line in lines:
+                    key = line.split("\t", 1)[0]
+                    if name == PHRASES and (len(key) < 2 or key in characters):
+                        raise RuntimeError(f"OpenCC's {PHRASES} and {CHARACTERS} overlap: they cannot be merged")
+                    merged.write(line if line.endswith("\n") else line + "\n")
+    del characters
     target = folder / MERGED
     subprocess.run([tool, "-i", merged_text, "-o", target, "-f", "text", "-t", "ocd2"], check=True, capture_output=True)
     return target
