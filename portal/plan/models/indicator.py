@@ -7,7 +7,7 @@ from functools import cached_property
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -50,21 +50,33 @@ class IndicatorQuerySet(PageQuerySet):
 
     def with_live_measurements(self):
         """Attach published measurements, oldest first, as `live_measurements` in one extra query."""
-        return self.prefetch_related(
-            Prefetch(
-                "measurements",
-                queryset=Measurement.objects.filter(live=True).order_by("date", "pk").only(*SERIES_FIELDS),
-                to_attr="live_measurements",
-            )
-        )
+        return self.prefetch_related(live_series())
 
     def for_counts(self):
         """What status counts need, in one query whatever the number of indicators and measurements."""
         return self.with_readings().only(*LINK_FIELDS, *CARD_FIELDS, *READING_LOOKUPS)
 
     def for_cards(self):
-        """What indicator cards need (their sparklines read the series), in two queries whatever the number."""
-        return self.for_counts().with_live_measurements()
+        """What indicator cards need, in one query whatever the number; their series (the sparklines) in one more,
+        when the first card is drawn rather than taken from the kept fragments (drawn_together)."""
+        return self.for_counts()
+
+
+def live_series() -> Prefetch:
+    return Prefetch(
+        "measurements",
+        queryset=Measurement.objects.filter(live=True).order_by("date", "pk").only(*SERIES_FIELDS),
+        to_attr="live_measurements",
+    )
+
+
+def drawn_together(indicators: list) -> list:
+    """Cards shown on one page: the first whose sparkline is drawn loads every one's series, in one query. A card
+    kept as a fragment of the page (portal/core/fragments.py) draws nothing, so a page whose cards are all kept
+    reads no measurement."""
+    for indicator in indicators:
+        indicator.drawn_with = indicators
+    return indicators
 
 
 class IndicatorPage(AncestryMixin, TitleSuffixesMixin, Page):
@@ -161,7 +173,9 @@ class IndicatorPage(AncestryMixin, TitleSuffixesMixin, Page):
 
     @cached_property
     def series(self) -> list:
-        """Published measurements oldest first, from the prefetch when the caller made one."""
+        """Published measurements oldest first, from the prefetch when the caller made one (or drawn_together)."""
+        if not hasattr(self, "live_measurements") and hasattr(self, "drawn_with"):
+            prefetch_related_objects([i for i in self.drawn_with if not hasattr(i, "live_measurements")], live_series())
         if hasattr(self, "live_measurements"):
             return self.live_measurements
         return list(self.measurements.filter(live=True).order_by("date", "pk"))

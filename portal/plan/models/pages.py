@@ -23,7 +23,7 @@ from portal.plan import status as rules
 
 from .departments import Responsibility, group_by_role, nearest_responsibilities, responsibilities_of
 from .document import Plan
-from .indicator import IndicatorPage
+from .indicator import IndicatorPage, drawn_together
 
 RESPONSIBILITIES_PANEL = InlinePanel("responsibilities", heading=_("责任分工"), label=_("部门"))
 
@@ -126,7 +126,7 @@ class DomainPage(AncestryMixin, TitleSuffixesMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         tasks = list(self.get_tasks())
-        indicators = list(self.get_indicators())
+        indicators = drawn_together(list(self.get_indicators()))
         by_parent = defaultdict(list)
         for indicator in indicators:
             by_parent[indicator.path[:-4]].append(indicator)
@@ -214,7 +214,7 @@ class TaskPage(AncestryMixin, TitleSuffixesMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         parent = self.cached_ancestors[-1].specific
         source, rows = nearest_responsibilities([self, parent])
-        indicators = list(IndicatorPage.objects.child_of(self).live().order_by("path").for_cards())
+        indicators = drawn_together(list(IndicatorPage.objects.child_of(self).live().order_by("path").for_cards()))
         context.update(
             plan_context(Plan.current()),
             status=self.status_from(indicators),
