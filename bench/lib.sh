@@ -174,6 +174,7 @@ bench_prod_env() {  # PROD_ENV: production settings for everything the server do
     SITE_URL=http://127.0.0.1  # production requires it; only the links in open data, feeds and mail use it
     SECURE_SSL_REDIRECT=False
     SECURE_COOKIES=False
+    "$(grep -v '^#' scripts/malloc.env)"  # the allocator settings the deployment runs with
   )
 }
 

@@ -66,6 +66,7 @@ SECURE_HSTS_SECONDS=31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS=True
 SECURE_HSTS_PRELOAD=True
 EOF2
+  grep -v '^#' scripts/malloc.env
   # reCAPTCHA keys, when the caller has them (a by-hand check of the forms as production shows them).
   if [ -n "${RECAPTCHA_PUBLIC_KEY:-}" ]; then
     printf 'RECAPTCHA_PUBLIC_KEY=%s\nRECAPTCHA_PRIVATE_KEY=%s\n' "$RECAPTCHA_PUBLIC_KEY" "${RECAPTCHA_PRIVATE_KEY:-}"
