@@ -83,6 +83,7 @@ def configuration(tmp_path, database_url: str) -> dict:
         "DB_CONN_MAX_AGE": "0",
         "CACHE_URL": f"filecache://{tmp_path / 'cache'}",
         "PAGE_CACHE_SECONDS": "120",
+        "FRAGMENT_CACHE_SECONDS": "600",
         "FRONTEND_CACHE_PURGE_URL": "http://varnish.internal:6081",
         "EMAIL_URL": "smtp+tls://portal:secret@mail.example.gov.cn:587",
         "DEFAULT_FROM_EMAIL": "portal@example.gov.cn",
