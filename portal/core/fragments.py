@@ -1,4 +1,5 @@
-"""Fragments of pages kept between renders: the indicator cards and the embedded feedback form.
+"""Fragments of pages kept between renders: the indicator cards, a domain's task list, the feedback fold and the
+home page's overview.
 
 Why: a page the page cache does not hold (the first reader after a change, another text size, encoding or
 script, an expired entry) is rendered whole, and most of that time goes to parts that many pages and variants
@@ -25,6 +26,7 @@ CONTENT_STAMP = "pagecache:content"
 
 
 def shared():
+    # pagecache.store() by another name: pagecache imports this module (its purges renew the stamp), not the reverse.
     return caches[settings.PAGE_CACHE_ALIAS]
 
 

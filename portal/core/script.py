@@ -85,7 +85,6 @@ def merge_dictionaries(share: Path, folder: Path) -> Path:
                     if name == PHRASES and (len(key) < 2 or key in characters):
                         raise RuntimeError(f"OpenCC's {PHRASES} and {CHARACTERS} overlap: they cannot be merged")
                     merged.write(line if line.endswith("\n") else line + "\n")
-    del characters
     target = folder / MERGED
     subprocess.run([tool, "-i", merged_text, "-o", target, "-f", "text", "-t", "ocd2"], check=True, capture_output=True)
     return target
